@@ -1,0 +1,93 @@
+"""Article extraction as pure functions: bytes in, :class:`Article` out.
+
+Layers, first one wins per field: the CMS family parser (NukeViet), then page
+metadata (JSON-LD, OpenGraph, meta tags, microdata), then the generic fallback
+(visible-page heuristics, trafilatura for the body). ``provenance`` records the layer
+that produced each field. Nothing here raises on a bad page: problems are listed in
+``Article.problems``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from parsel import Selector
+
+from crawler.extract import generic, metadata, nukeviet
+from crawler.extract.model import Article
+from crawler.extract.text import decode_html, looks_binary, strip_controls
+
+__all__ = ["Article", "extract_article"]
+
+FAMILIES = ("nukeviet", "generic")
+FIELDS = (
+    "canonical_url", "title", "published_at", "published_raw", "updated_at",
+    "author", "authors", "source", "lead", "text", "category",
+)  # fmt: skip
+EXPECTED = ("title", "published_at", "text")
+
+
+def extract_article(
+    html: bytes | str,
+    url: str | None = None,
+    *,
+    fetched_at: datetime | None = None,
+    family: str | None = None,
+) -> Article:
+    """Extract one article page. ``family`` is a hint: "nukeviet", "generic" or None (detect).
+
+    ``fetched_at`` (aware) is the reference time for relative dates ("2 giờ trước").
+    """
+    art = Article(url=url, canonical_url=url)
+    try:
+        _extract(art, html, fetched_at, family)
+    except Exception as exc:  # noqa: BLE001 - a bad page must never stop a crawl
+        art.problems.append(f"extraction failed: {type(exc).__name__}: {exc}")
+    for name in EXPECTED:
+        if getattr(art, name) is None:
+            art.problems.append(f"{name}: not found")
+    return art
+
+
+def _extract(art: Article, html: bytes | str, now: datetime | None, hint: str | None) -> None:
+    if html is None or not isinstance(html, bytes | str):
+        art.problems.append(f"input: expected bytes or str, got {type(html).__name__}")
+        return
+    text, _encoding = decode_html(html)
+    if not text.strip():
+        art.problems.append("input: empty page")
+        return
+    if looks_binary(text):
+        art.problems.append("input: binary data, not HTML")
+        return
+    sel = Selector(text=strip_controls(text), type="html")
+    if hint is not None and hint not in FAMILIES:
+        art.problems.append(f"family: unknown hint {hint!r}, detecting instead")
+        hint = None
+    family = hint or ("nukeviet" if nukeviet.detect(sel) else "generic")
+    settled: set[str] = set()
+    if family == "nukeviet":
+        fields, problems = nukeviet.parse(sel)
+        art.problems.extend(problems)
+        if fields:
+            art.family = nukeviet.NAME
+        _apply(art, fields, f"family:{nukeviet.NAME}", settled)
+    _apply(art, metadata.parse(sel, art.url), "metadata", settled)
+    wanted = {name for name in FIELDS if name not in settled}
+    if wanted:
+        found, problems = generic.parse(sel, text, art.url, now=now, wanted=wanted)
+        art.problems.extend(problems)
+        _apply(art, found, "generic", settled)
+
+
+def _apply(art: Article, fields: dict[str, Any], layer: str, settled: set[str]) -> None:
+    """Set fields not settled by an earlier layer; a key with ``None`` settles a field."""
+    for name, value in fields.items():
+        if name in settled or name not in FIELDS:
+            continue
+        settled.add(name)
+        if value is None or value == []:
+            continue
+        setattr(art, name, value)
+        art.provenance[name] = layer

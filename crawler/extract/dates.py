@@ -1,0 +1,157 @@
+"""Vietnamese date strings as shown on pages, parsed into aware datetimes.
+
+Day comes first, always. A time with no zone is Asia/Ho_Chi_Minh; ``GMT+7`` is +07:00.
+Relative forms ("2 giờ trước") and dates without a year need ``now``, which is passed
+in: this module never reads the clock.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+_ISO = re.compile(
+    r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+    r"(?:[T ](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?"
+    r"\s*(?P<z>Z|[+-]\d{2}:?\d{2})?)?"
+)
+# NukeViet's ``article:published_time``: PHP's ``T`` (zone abbreviation) where a literal
+# T belongs, e.g. ``2025-05-30+0719:38:00``.
+_NUKEVIET_ISO = re.compile(
+    r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?P<z>[+-]\d{2})(?P<H>\d{2}):(?P<M>\d{2}):(?P<S>\d{2})$"
+)
+_DMY = re.compile(r"(?<!\d)(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})(?:\s*[/.-]\s*(?P<y>\d{4}|\d{2}))?(?![\d/])")
+_WORDS_DMY = re.compile(
+    r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?:\s*(?:,\s*)?năm\s+(?P<y>\d{4}))?",
+    re.IGNORECASE,
+)
+_TIME = re.compile(
+    r"(?<![\d/.-])(?P<H>\d{1,2})\s*(?::|h|giờ)\s*(?P<M>\d{2})(?::(?P<S>\d{2}))?(?!\s*[/-]\s*\d)"
+    r"(?:\s*(?P<ampm>am|pm|sáng|trưa|chiều|tối|đêm)\b)?",
+    re.IGNORECASE,
+)
+_ZONE = re.compile(r"\b(?:GMT|UTC)\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?", re.I)
+_RELATIVE = re.compile(
+    r"(?P<n>\d+)\s*(?P<unit>giây|phút|giờ|tiếng|ngày|tuần)\s*trước", re.IGNORECASE
+)
+_UNIT_SECONDS = {"giây": 1, "phút": 60, "giờ": 3600, "tiếng": 3600, "ngày": 86400, "tuần": 604800}
+
+
+def parse_datetime(raw: str | None, *, now: datetime | None = None) -> datetime | None:
+    """Parse a displayed date string; ``None`` when it holds no recognisable date.
+
+    A date without a time is midnight local time. ``now`` (aware) resolves relative
+    forms, a missing year and a bare time (today); without it those give ``None``.
+    """
+    if not raw:
+        return None
+    text = unicodedata.normalize("NFC", raw).strip()
+    found = _parse_iso(text)
+    if found is not None:
+        return found
+    if now is not None:
+        relative = _RELATIVE.search(text)
+        if relative:
+            seconds = int(relative["n"]) * _UNIT_SECONDS[relative["unit"].lower()]
+            return now - timedelta(seconds=seconds)
+    zone = _find_zone(text) or VN_TZ
+    clock = parse_time(_strip_dates(text))
+    day = _find_date(text, now)
+    if day is None and clock is not None and now is not None:
+        day = now.astimezone(zone).date()  # a bare time ("11:05 tối") means today
+    if day is None:
+        return None
+    return datetime.combine(day, clock or time(0, 0), tzinfo=zone)
+
+
+def _parse_iso(text: str) -> datetime | None:
+    match = _NUKEVIET_ISO.match(text) or _ISO.match(text)
+    if not match:
+        return None
+    parts = match.groupdict()
+    try:
+        day = date(int(parts["y"]), int(parts["m"]), int(parts["d"]))
+        clock = time(int(parts["H"] or 0), int(parts["M"] or 0), int(parts["S"] or 0))
+    except ValueError:
+        return None
+    return datetime.combine(day, clock, tzinfo=_offset(parts["z"]) or VN_TZ)
+
+
+def _offset(zone: str | None) -> tzinfo | None:
+    if not zone:
+        return None
+    if zone == "Z":
+        return timezone.utc
+    digits = zone[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    delta = timedelta(hours=hours, minutes=minutes)
+    return timezone(-delta if zone[0] == "-" else delta)
+
+
+def _find_date(text: str, now: datetime | None) -> date | None:
+    for pattern in (_WORDS_DMY, _DMY):
+        for match in pattern.finditer(text):
+            found = _make_date(match["d"], match["m"], match["y"], now)
+            if found is not None:
+                return found
+    return None
+
+
+def _make_date(d: str, m: str, y: str | None, now: datetime | None) -> date | None:
+    if y is None:
+        if now is None:
+            return None
+        year = now.year
+    else:
+        year = int(y) + (2000 if len(y) == 2 else 0)
+    try:
+        found = date(year, int(m), int(d))
+    except ValueError:
+        return None
+    if y is None and now is not None and found > now.date() + timedelta(days=1):
+        found = found.replace(year=year - 1)
+    return found
+
+
+def _strip_dates(text: str) -> str:
+    return _DMY.sub(" ", _WORDS_DMY.sub(" ", text))
+
+
+def parse_time(text: str) -> time | None:
+    """The first clock time in ``text``, 12-hour forms turned into 24-hour."""
+    for match in _TIME.finditer(text):
+        hour, minute = int(match["H"]), int(match["M"])
+        hour = _apply_period(hour, (match["ampm"] or "").lower())
+        try:
+            return time(hour, minute, int(match["S"] or 0))
+        except ValueError:
+            continue
+    return None
+
+
+def _apply_period(hour: int, period: str) -> int:
+    """12-hour clocks: AM/PM and the Vietnamese parts of the day."""
+    if hour > 12:
+        return hour  # "15:20 PM": already a 24-hour time
+    if period in ("am", "sáng"):
+        return 0 if hour == 12 else hour
+    if period in ("pm", "chiều", "tối"):
+        return hour if hour == 12 else hour + 12
+    if period == "trưa":
+        return hour if hour >= 11 else hour + 12
+    if period == "đêm":
+        return hour + 12 if 6 <= hour < 12 else (0 if hour == 12 else hour)
+    return hour
+
+
+def _find_zone(text: str) -> tzinfo | None:
+    match = _ZONE.search(text)
+    if not match:
+        return None
+    delta = timedelta(hours=int(match["h"]), minutes=int(match["m"] or 0))
+    return timezone(-delta if match["sign"] == "-" else delta)
+

@@ -1,0 +1,123 @@
+"""Page metadata layer: JSON-LD, OpenGraph / article:*, meta tags and microdata.
+
+Only values that are present are returned; the orchestrator fills fields that the
+family layer left open.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+from crawler.extract.bylines import clean_byline, split_authors
+from crawler.extract.dates import parse_datetime
+from crawler.extract.text import clean
+
+_ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "webpage"}
+_PUBLISHED = (
+    "meta[property='article:published_time']::attr(content)",
+    "meta[itemprop=datePublished]::attr(content)",
+    "meta[name=pubdate]::attr(content)",
+    "meta[name=publishdate]::attr(content)",
+    "meta[name='dc.date.issued']::attr(content)",
+    "[itemprop=datePublished]::attr(datetime)",
+    "[itemprop=datePublished]::text",
+)
+_MODIFIED = (
+    "meta[property='article:modified_time']::attr(content)",
+    "meta[itemprop=dateModified]::attr(content)",
+    "[itemprop=dateModified]::text",
+)
+
+
+def parse(sel: Selector, url: str | None) -> dict[str, Any]:
+    """Fields found in metadata (values only; absent keys mean "not found")."""
+    ld = _json_ld_article(sel)
+    raw_date = _first(sel, _PUBLISHED) or _ld_str(ld.get("datePublished"))
+    raw_modified = _first(sel, _MODIFIED) or _ld_str(ld.get("dateModified"))
+    author = _author(sel, ld)
+    fields = {
+        "canonical_url": _canonical(sel, url),
+        "title": clean(_ld_str(ld.get("headline")))
+        or clean(sel.css("meta[property='og:title']::attr(content)").get()),
+        "published_raw": clean(raw_date),
+        "published_at": parse_datetime(raw_date),
+        "updated_at": parse_datetime(raw_modified),
+        "author": author,
+        "authors": split_authors(author),
+        "category": clean(sel.css("meta[property='article:section']::attr(content)").get())
+        or clean(_ld_str(ld.get("articleSection"))),
+    }
+    if fields["published_at"] is None:
+        fields["published_raw"] = None
+    return {key: value for key, value in fields.items() if value}
+
+
+def _first(sel: Selector, queries: tuple[str, ...]) -> str | None:
+    for query in queries:
+        value = clean(sel.css(query).get())
+        if value:
+            return value
+    return None
+
+
+def _canonical(sel: Selector, url: str | None) -> str | None:
+    href = sel.css("link[rel=canonical]::attr(href)").get() or sel.css(
+        "meta[property='og:url']::attr(content)"
+    ).get()
+    href = clean(href)
+    if href:
+        return urljoin(url or "", href)
+    return url
+
+
+def _author(sel: Selector, ld: dict[str, Any]) -> str | None:
+    names = [_ld_str(item) for item in _as_list(ld.get("author"))]
+    author = ", ".join(n for n in names if n)
+    if not author:
+        author = sel.css("meta[property='article:author']::attr(content)").get() or ""
+        if author.startswith("http"):
+            author = ""
+    return clean_byline(author)
+
+
+def _json_ld_article(sel: Selector) -> dict[str, Any]:
+    """The first JSON-LD object typed as an article ({} if none or unparsable)."""
+    for block in sel.css("script[type='application/ld+json']::text").getall():
+        try:
+            data = json.loads(block, strict=False)
+        except ValueError:
+            continue
+        for item in _walk(data):
+            types = {str(t).lower() for t in _as_list(item.get("@type"))}
+            if types & _ARTICLE_TYPES and (item.get("headline") or item.get("datePublished")):
+                return item
+    return {}
+
+
+def _walk(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk(item)
+    elif isinstance(data, dict):
+        yield data
+        yield from _walk(data.get("@graph", []))
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _ld_str(value: Any) -> str | None:
+    """A JSON-LD value as text: strings as is, objects by their ``name``."""
+    if isinstance(value, dict):
+        value = value.get("name")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value if isinstance(value, str) else None
