@@ -1,0 +1,31 @@
+"""The ``provnews`` command line (click). Every command has ``--help``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from crawler.cli.browse import articles, runs, sites
+from crawler.cli.crawl import crawl, demo
+from crawler.cli.database import database
+from crawler.cli.extract import extract
+from crawler.cli.replica import replica
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="provnews")
+def cli() -> None:
+    """provnews: collect, parse, store and monitor Vietnamese provincial news."""
+
+
+for command in (crawl, demo, sites, articles, runs, extract, database, replica):
+    cli.add_command(command)
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="provnews")
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        click.echo("provnews: interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,125 @@
+"""Pure functions that find article URLs in listing pages, feeds and sitemaps.
+
+No Scrapy here: each function takes text or bytes plus the page URL and returns URLs,
+so the same code serves the spider, ``sites check`` and tests.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from lxml import etree
+from parsel import Selector
+
+_NEXT_TEXTS = ("trang sau", "tiếp", "next", "»", "›", ">>")
+
+
+class FeedError(ValueError):
+    """A feed or sitemap could not be parsed; the message says why in one line."""
+
+
+@dataclass(frozen=True)
+class SitemapResult:
+    """A parsed sitemap: either an index of child sitemaps or a list of page URLs."""
+
+    is_index: bool
+    urls: list[str]
+
+
+def normalize_url(url: str) -> str:
+    """Drop the fragment and lower-case scheme and host; keep path and query as given."""
+    parts = urlsplit(url.strip())
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def same_site(url: str, base_url: str) -> bool:
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    base = (urlsplit(base_url).hostname or "").removeprefix("www.")
+    return bool(host) and host == base
+
+
+def is_article_url(url: str, pattern: str | None) -> bool:
+    """True when the URL's path matches the site's article pattern (any path if None)."""
+    path = urlsplit(url).path
+    if pattern is None:
+        return path.endswith((".html", ".htm", ".aspx")) and path.count("/") >= 1
+    return re.search(pattern, path) is not None
+
+
+def article_links(html: str, page_url: str, pattern: str | None) -> list[str]:
+    """Article URLs linked from a listing page, in page order, without duplicates."""
+    sel = Selector(text=html)
+    seen: dict[str, None] = {}
+    for href in sel.css("a::attr(href)").getall():
+        href = href.strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        url = normalize_url(urljoin(page_url, href))
+        if same_site(url, page_url) and is_article_url(url, pattern):
+            seen.setdefault(url, None)
+    return list(seen)
+
+
+def next_page(html: str, page_url: str) -> str | None:
+    """The URL of the next listing page (``rel=next`` or a pagination "next" link)."""
+    sel = Selector(text=html)
+    href = sel.css('link[rel="next"]::attr(href), a[rel="next"]::attr(href)').get()
+    if not href:
+        for link in sel.css(".pagination a, .paging a, .pager a, nav.pagination a"):
+            label = " ".join(link.css("::text").getall() + link.css("::attr(title)").getall())
+            if label.strip().lower().startswith(_NEXT_TEXTS):
+                href = link.attrib.get("href")
+                break
+    if not href or href.startswith(("#", "javascript:")):
+        return None
+    url = normalize_url(urljoin(page_url, href))
+    return url if url != normalize_url(page_url) else None
+
+
+def _parse_xml(data: bytes, what: str) -> etree._Element:
+    if not data.strip():
+        raise FeedError(f"{what} is empty")
+    parser = etree.XMLParser(recover=False, resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        return etree.fromstring(data.strip(), parser=parser)
+    except etree.XMLSyntaxError as exc:
+        raise FeedError(f"{what} is not well-formed XML: {exc}") from None
+
+
+def _local(tag: object) -> str:
+    return str(tag).rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def feed_links(data: bytes, feed_url: str) -> list[str]:
+    """Item links of an RSS 2.0 or Atom feed. Raises FeedError on a malformed feed."""
+    root = _parse_xml(data, "feed")
+    links: list[str] = []
+    for el in root.iter():
+        name = _local(el.tag)
+        if name == "item":
+            link = next((c for c in el if _local(c.tag) == "link"), None)
+            if link is not None and (link.text or "").strip():
+                links.append(urljoin(feed_url, link.text.strip()))
+        elif name == "entry":
+            for c in el:
+                if _local(c.tag) == "link" and c.get("rel", "alternate") == "alternate":
+                    links.append(urljoin(feed_url, c.get("href", "")))
+                    break
+    if _local(root.tag) not in ("rss", "feed", "rdf"):
+        raise FeedError(f"feed root element is <{_local(root.tag)}>, not rss/feed")
+    return [normalize_url(u) for u in dict.fromkeys(links) if u]
+
+
+def sitemap_entries(data: bytes, sitemap_url: str) -> SitemapResult:
+    """URLs of a sitemap (``urlset``) or child sitemaps of a ``sitemapindex``."""
+    root = _parse_xml(data, "sitemap")
+    kind = _local(root.tag)
+    if kind not in ("urlset", "sitemapindex"):
+        raise FeedError(f"sitemap root element is <{kind}>, not urlset/sitemapindex")
+    urls = []
+    for el in root.iter():
+        if _local(el.tag) == "loc" and (el.text or "").strip():
+            urls.append(normalize_url(urljoin(sitemap_url, el.text.strip())))
+    return SitemapResult(is_index=kind == "sitemapindex", urls=list(dict.fromkeys(urls)))

@@ -1,0 +1,30 @@
+"""Items passed from the spider to the pipelines (dataclasses, as Scrapy recommends)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from crawler.extract.model import Article
+
+
+@dataclass
+class PageItem:
+    """One fetched article page, before and after extraction."""
+
+    site_key: str
+    """Registry key of the site the page belongs to."""
+    url: str
+    """Final URL of the response (after redirects)."""
+    status: int
+    """HTTP status of the response."""
+    body: bytes
+    """Raw response body as received."""
+    encoding: str | None
+    """Encoding Scrapy decoded the body with (header, meta or detection)."""
+    fetched_at: datetime
+    """When the response arrived (aware, UTC)."""
+    discovered_via: str
+    """Discovery channel that found the URL: ``feed``, ``sitemap`` or ``listing``."""
+    article: Article | None = field(default=None)
+    """Filled by ExtractArticlePipeline."""

@@ -1,0 +1,79 @@
+"""Run crawls in this process with Scrapy's CrawlerProcess (one reactor per process).
+
+The CLI calls :func:`run_crawls` once; the scheduler runs each crawl in a child process
+because the Twisted reactor cannot be restarted.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+ENVIRONMENTS = ("dev", "test", "prod")
+
+
+@dataclass
+class RunSummary:
+    """What one site's crawl did, read from its stats after the crawl."""
+
+    site_key: str
+    status: str
+    discovered: int
+    fetched: int
+    stored_new: int
+    updated: int
+    unchanged: int
+    failed: int
+    errors: dict[str, int]
+    run_id: int | None
+
+
+def build_settings(env: str | None = None, overrides: dict[str, Any] | None = None) -> Settings:
+    """The Scrapy settings of ``settings.<env>`` (default ``$PROVNEWS_ENV`` or dev)."""
+    env = env or os.environ.get("PROVNEWS_ENV", "dev")
+    if env not in ENVIRONMENTS:
+        raise ValueError(f"unknown environment '{env}' (choose from {', '.join(ENVIRONMENTS)})")
+    settings = Settings()
+    settings.setmodule(f"settings.{env}", priority="project")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def _summary(site_key: str, stats: dict[str, Any]) -> RunSummary:
+    def get(name: str) -> int:
+        return int(stats.get(f"provnews/summary/{name}", 0))
+
+    errors = {
+        key.removeprefix("provnews/errors/"): int(value)
+        for key, value in stats.items()
+        if key.startswith("provnews/errors/")
+    }
+    return RunSummary(
+        site_key=site_key,
+        status=str(stats.get("provnews/status", "failed")),
+        discovered=get("discovered"),
+        fetched=get("fetched"),
+        stored_new=get("stored_new"),
+        updated=get("updated"),
+        unchanged=get("unchanged"),
+        failed=get("failed"),
+        errors=errors,
+        run_id=stats.get("provnews/run_id"),
+    )
+
+
+def run_crawls(site_keys: list[str], settings: Settings) -> list[RunSummary]:
+    """Crawl the given sites concurrently and return one summary per site."""
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawlers = []
+    for key in site_keys:
+        crawler = process.create_crawler("article")
+        crawlers.append((key, crawler))
+        process.crawl(crawler, site=key)
+    process.start()
+    return [_summary(key, crawler.stats.get_stats()) for key, crawler in crawlers]

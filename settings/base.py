@@ -1,0 +1,61 @@
+"""Base Scrapy settings: one commented catalogue of everything provnews sets.
+
+Every provnews-specific setting is prefixed ``PROVNEWS_`` and documented here.
+"""
+
+BOT_NAME = "provnews"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Identify ourselves honestly; portals are public-service sites.
+USER_AGENT = "provnews/0.1 (+https://github.com/provnews/provnews; news monitoring crawler)"
+
+# Politeness: obey robots.txt, few parallel requests per host.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+# A crawl of one site is bounded; a runaway spider stops here.
+CLOSESPIDER_ERRORCOUNT = 0
+# Let error responses reach the spider so it can record them (instead of HttpErrorMiddleware
+# silently dropping them).
+HTTPERROR_ALLOW_ALL = True
+
+FEED_EXPORT_ENCODING = "utf-8"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Route reserved replica hosts (portal.example, ...) through the local replica proxy.
+    "crawler.middlewares.HostMapMiddleware": 50,
+}
+
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractArticlePipeline": 300,
+    "pipelines.store.StoreArticlePipeline": 500,
+}
+
+# --- provnews settings -------------------------------------------------------------
+# SQLAlchemy URL of the store; None means $PROVNEWS_DATABASE_URL or sqlite:///data/provnews.db.
+PROVNEWS_DATABASE_URL = None
+# Registry files to load sites from; None means settings/sites.toml + replica_sites.toml.
+PROVNEWS_REGISTRY_FILES = None
+# {host: "http://127.0.0.1:PORT"}: requests to these hosts go through that HTTP proxy.
+# The replica server sets it for portal.example and news.example.
+PROVNEWS_HOST_MAP: dict[str, str] = {}
+# Follow at most this many listing pages per listing URL (site entries may lower it).
+PROVNEWS_MAX_LISTING_PAGES = 50
+# Keep the raw HTML of each article (compressed) so history can be re-parsed.
+PROVNEWS_STORE_RAW_HTML = True
+# Seconds between progress lines on stderr during a crawl (0 = off).
+PROVNEWS_PROGRESS_INTERVAL = 10.0
+
+EXTENSIONS = {
+    "crawler.extensions.ProgressExtension": 500,
+}

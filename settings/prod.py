@@ -1,0 +1,14 @@
+"""Production settings: polite, adaptive crawling of real government sites."""
+
+from settings.base import *  # noqa: F403
+
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_TIMEOUT = 60
+RETRY_TIMES = 3
+HTTPCACHE_ENABLED = False
+LOG_LEVEL = "INFO"
