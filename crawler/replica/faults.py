@@ -69,7 +69,7 @@ def apply_fault(
         return None
     if kind == "error500":
         return server_error()
-    if kind == "redirect_loop" and response.article_url in article_urls:
+    if kind == "redirect_loop" and response.article_url and response.article_url in article_urls:
         location = loop_partner(response.article_url, article_urls)
         return Response(302, b"", kind="redirect", headers={"Location": location})
     if kind == "bad_encoding" and response.kind == "article":

@@ -58,7 +58,7 @@ def _links(items: Sequence[tuple[str, str]], css: str) -> str:
 
 def _document(title: str, main: str, head_extra: str = "") -> bytes:
     return (
-        "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(title)}</title>\n"
         '<link rel="alternate" type="application/rss+xml" title="RSS" '
         'href="http://news.example/rss.xml">\n'

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -98,7 +97,7 @@ class NewsSite:
         """Every article URL, newest first."""
         return [a.url for a in self.articles]
 
-    def respond(self, path: str, query: str, headers: Mapping[str, str]) -> Response:
+    def respond(self, path: str, query: str, user_agent: str) -> Response:
         article = self._by_path.get(path)
         if article is not None:
             return self._article(article)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -86,12 +85,12 @@ class NukeVietSite:
         """Every canonical article URL (desktop theme), ordered by article id."""
         return [self._canonical[i] for i in sorted(self._canonical)]
 
-    def respond(self, path: str, query: str, headers: Mapping[str, str]) -> Response:
+    def respond(self, path: str, query: str, user_agent: str) -> Response:
         if "download" in parse_qs(query):
             return self._serve(self._not_found_entry(), status=404)
         themes = self._by_path.get(path)
         if themes:
-            mobile = is_mobile(headers.get("User-Agent", ""))
+            mobile = is_mobile(user_agent)
             entry = themes.get(MOBILE_THEME) if mobile else None
             return self._serve(entry or themes[DESKTOP_THEME])
         match = _ARTICLE_PATH.match(path)

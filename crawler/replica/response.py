@@ -9,9 +9,7 @@ HTML_UTF8 = "text/html; charset=utf-8"
 TEXT_UTF8 = "text/plain; charset=utf-8"
 
 # What a response is, so faults can target article pages or feeds only.
-KINDS = frozenset(
-    {"article", "listing", "feed", "sitemap", "robots", "page", "redirect", "error"}
-)
+KINDS = frozenset({"article", "listing", "feed", "sitemap", "robots", "page", "redirect", "error"})
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ the host in that URI, else by the Host header. Pages keep their absolute
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import sys
 import threading
@@ -31,7 +32,7 @@ _DROPPED = 0  # status recorded in the request log for a dropped connection
 class Site(Protocol):
     host: str
 
-    def respond(self, path: str, query: str, headers: object) -> Response: ...
+    def respond(self, path: str, query: str, user_agent: str) -> Response: ...
 
     def article_urls(self) -> list[str]: ...
 
@@ -47,7 +48,8 @@ class ReplicaServer:
         port: int = 0,
     ) -> None:
         root = Path(fixtures_dir) if fixtures_dir else DEFAULT_FIXTURES_DIR
-        self.sites: dict[str, Site] = {s.host: s for s in (NukeVietSite(root), NewsSite(root))}
+        sites: list[Site] = [NukeVietSite(root), NewsSite(root)]
+        self.sites = {site.host: site for site in sites}
         self._article_urls = {host: site.article_urls() for host, site in self.sites.items()}
         self.faults = FaultBook(REPLICA_HOSTS, faults)
         self.slow_seconds = slow_seconds
@@ -67,7 +69,10 @@ class ReplicaServer:
         self._stopping.clear()
         self._httpd = _Httpd(("127.0.0.1", self._requested_port), _Handler, self)
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="replica-server", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},  # how long stop() waits for the loop to notice
+            name="replica-server",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -80,10 +85,8 @@ class ReplicaServer:
         self._httpd.shutdown()
         with self._lock:
             for conn in self._connections:
-                try:
+                with contextlib.suppress(OSError):
                     conn.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
             self._idle.wait_for(lambda: not self._connections, timeout)
         self._httpd.server_close()
         if self._thread is not None:
@@ -94,7 +97,9 @@ class ReplicaServer:
         return self.start()
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         self.stop()
@@ -126,13 +131,15 @@ class ReplicaServer:
         with self._lock:
             return Counter((host, status) for host, _, status in self._log)
 
-    def count(self, host: str | None = None, path: str | None = None,
-              status: int | None = None) -> int:
+    def count(
+        self, host: str | None = None, path: str | None = None, status: int | None = None
+    ) -> int:
         """How many logged requests match every given filter."""
         return sum(
             1
             for h, p, s in self.requests
-            if (host is None or h == host) and (path is None or p == path)
+            if (host is None or h == host)
+            and (path is None or p == path)
             and (status is None or s == status)
         )
 
@@ -147,7 +154,7 @@ class ReplicaServer:
         return list(self._article_urls[host])
 
     # -- used by the handler -------------------------------------------------------------
-    def answer(self, host: str, path: str, query: str, headers: object) -> Response | None:
+    def answer(self, host: str, path: str, query: str, user_agent: str) -> Response | None:
         """The response for one request (faults applied); None means drop it."""
         site = self.sites.get(host)
         if site is None:
@@ -155,7 +162,7 @@ class ReplicaServer:
         kind = self.faults.get(host)
         if kind == "slow":
             self._stopping.wait(self.slow_seconds)
-        response = site.respond(path, query, headers)
+        response = site.respond(path, query, user_agent)
         return apply_fault(kind, response, self._article_urls[host])
 
     def record(self, host: str, target: str, status: int | None) -> None:
@@ -196,8 +203,6 @@ def split_target(target: str, host_header: str) -> tuple[str, str, str]:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server_version = "nginx"
-    sys_version = ""
     timeout = 30  # idle keep-alive connections end after this many seconds
     server: _Httpd
 
@@ -220,7 +225,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, with_body: bool) -> None:
         host, path, query = split_target(self.path, self.headers.get("Host", ""))
         replica = self.server.replica
-        response = replica.answer(host, path, query, self.headers)
+        user_agent = self.headers.get("User-Agent", "")
+        response = replica.answer(host, path, query, user_agent)
         logged_target = path + (f"?{query}" if query else "")
         replica.record(host, logged_target, None if response is None else response.status)
         if response is None:
@@ -235,5 +241,8 @@ class _Handler(BaseHTTPRequestHandler):
         if with_body:
             self.wfile.write(response.body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def version_string(self) -> str:
+        return "nginx"
+
+    def log_message(self, format: str, *args: object) -> None:
         """Silent: the request log on the server object is the record."""
