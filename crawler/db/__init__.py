@@ -1,0 +1,83 @@
+"""Storage: SQLAlchemy models, Alembic migrations and the functions the crawler uses.
+
+Open with ``open_database()`` (migrates automatically), then pass a session to the
+store and query functions; they flush but never commit.
+"""
+
+from crawler.db.engine import (
+    DATABASE_URL_ENV,
+    DEFAULT_DATABASE_URL,
+    DatabaseError,
+    downgrade,
+    head_revision,
+    mask_url,
+    open_database,
+    resolve_database_url,
+    session_factory,
+    upgrade,
+)
+from crawler.db.models import (
+    DISCOVERY_SOURCES,
+    RUN_COUNTS,
+    RUN_STATUSES,
+    ArticleRow,
+    Base,
+    CrawlErrorRow,
+    CrawlRunRow,
+    SiteRow,
+)
+from crawler.db.queries import (
+    SiteSummary,
+    count_articles,
+    get_article,
+    list_articles,
+    list_runs,
+    list_sites,
+)
+from crawler.db.store import (
+    UpsertResult,
+    content_hash,
+    decoded_html,
+    decompress_html,
+    ensure_site,
+    finish_run,
+    record_error,
+    start_run,
+    upsert_article,
+)
+
+__all__ = [
+    "DATABASE_URL_ENV",
+    "DEFAULT_DATABASE_URL",
+    "DISCOVERY_SOURCES",
+    "RUN_COUNTS",
+    "RUN_STATUSES",
+    "ArticleRow",
+    "Base",
+    "CrawlErrorRow",
+    "CrawlRunRow",
+    "DatabaseError",
+    "SiteRow",
+    "SiteSummary",
+    "UpsertResult",
+    "content_hash",
+    "count_articles",
+    "decoded_html",
+    "decompress_html",
+    "downgrade",
+    "ensure_site",
+    "finish_run",
+    "get_article",
+    "head_revision",
+    "list_articles",
+    "list_runs",
+    "list_sites",
+    "mask_url",
+    "open_database",
+    "record_error",
+    "resolve_database_url",
+    "session_factory",
+    "start_run",
+    "upgrade",
+    "upsert_article",
+]

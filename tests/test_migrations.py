@@ -1,0 +1,141 @@
+"""Migrations build the models' schema on SQLite and PostgreSQL; opening fails clearly."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from crawler import db
+from crawler.db.models import Base
+
+TABLES = {"site", "article", "crawl_run", "crawl_error"}
+
+
+def _tables(url: str) -> set[str]:
+    engine = db.engine.create_engine_for(url)
+    try:
+        return set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_open_database_builds_schema_matching_models(db_url):
+    engine = db.open_database(db_url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert context.get_current_revision() == db.head_revision()
+            assert compare_metadata(context, Base.metadata) == []
+            assert set(sa.inspect(connection).get_table_names()) >= TABLES
+    finally:
+        engine.dispose()
+
+
+def test_open_database_twice_is_a_no_op(db_url):
+    for _ in range(2):
+        db.open_database(db_url).dispose()
+    assert db.upgrade(db_url) == db.head_revision()
+
+
+def test_downgrade_to_base_and_upgrade_again(db_url):
+    assert db.upgrade(db_url) == db.head_revision()
+    assert db.downgrade(db_url, "base") is None
+    assert _tables(db_url) == set()
+    assert db.upgrade(db_url) == db.head_revision()
+    assert _tables(db_url) == TABLES
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(tmp_path):
+    engine = db.open_database(f"sqlite:///{tmp_path / 'x.db'}")
+    try:
+        with engine.connect() as connection:
+            pragma = lambda name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
+            assert pragma("journal_mode") == "wal"
+            assert pragma("foreign_keys") == 1
+            assert pragma("busy_timeout") == db.engine.SQLITE_BUSY_TIMEOUT_MS
+    finally:
+        engine.dispose()
+
+
+def test_default_database_is_data_provnews_db_under_working_directory(tmp_path, monkeypatch):
+    monkeypatch.delenv(db.DATABASE_URL_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert db.resolve_database_url(None) == db.DEFAULT_DATABASE_URL
+    db.open_database().dispose()
+    assert (tmp_path / "data" / "provnews.db").is_file()
+
+
+def test_database_url_comes_from_argument_then_environment(monkeypatch):
+    monkeypatch.setenv(db.DATABASE_URL_ENV, "sqlite:///from-env.db")
+    assert db.resolve_database_url(None) == "sqlite:///from-env.db"
+    assert db.resolve_database_url("sqlite:///arg.db") == "sqlite:///arg.db"
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _one_line_error(url: str) -> str:
+    with pytest.raises(db.DatabaseError) as info:
+        db.open_database(url)
+    message = str(info.value)
+    assert "\n" not in message and "Traceback" not in message
+    return message
+
+
+def test_unreachable_postgresql_gives_one_line_error_with_masked_password():
+    port = _closed_port()
+    message = _one_line_error(f"postgresql://u:s3cret@127.0.0.1:{port}/x")
+    assert message.startswith(f"cannot connect to database postgresql://u:***@127.0.0.1:{port}/x: ")
+    assert "s3cret" not in message
+    assert "refused" in message.lower()
+
+
+def test_sqlite_under_a_file_gives_one_line_error(tmp_path):
+    (tmp_path / "not-a-dir").write_text("x")
+    message = _one_line_error(f"sqlite:///{tmp_path / 'not-a-dir' / 'sub' / 'provnews.db'}")
+    assert message.startswith("cannot create directory ")
+    assert "sqlite:///" in message
+
+
+def test_sqlite_path_that_is_a_directory_gives_one_line_error(tmp_path):
+    message = _one_line_error(f"sqlite:///{tmp_path}")
+    assert message.startswith(f"cannot connect to database sqlite:///{tmp_path}: ")
+
+
+@pytest.mark.parametrize(
+    ("url", "start"),
+    [
+        pytest.param("not a url", "invalid database URL not a url", id="garbage"),
+        pytest.param(
+            "mysql://u:pw@h/x", "unsupported database URL mysql://u:***@h/x", id="no-driver"
+        ),
+    ],
+)
+def test_unusable_url_gives_one_line_error(url, start):
+    assert _one_line_error(url).startswith(start)
+
+
+@pytest.mark.parametrize(
+    ("url", "masked"),
+    [
+        pytest.param("postgresql://u:pw@h:5432/x", "postgresql://u:***@h:5432/x", id="password"),
+        pytest.param("postgresql://u@h/x", "postgresql://u@h/x", id="no-password"),
+        pytest.param("sqlite:///data/provnews.db", "sqlite:///data/provnews.db", id="sqlite"),
+    ],
+)
+def test_mask_url_hides_only_the_password(url, masked):
+    assert db.mask_url(url) == masked
+
+
+def test_migration_files_are_where_package_data_expects_them():
+    versions = Path(db.engine.MIGRATIONS_DIR, "versions")
+    assert (versions.parent / "env.py").is_file()
+    assert list(versions.glob("*.py"))
