@@ -48,6 +48,16 @@ def is_article_url(url: str, pattern: str | None) -> bool:
     return re.search(pattern, path) is not None
 
 
+def article_identity(url: str, id_pattern: str | None) -> str:
+    """What makes two article URLs the same article: the id in the URL when the site's
+    family puts one there, else the normalised URL itself."""
+    if id_pattern:
+        match = re.search(id_pattern, urlsplit(url).path)
+        if match:
+            return f"id:{match.group(1)}"
+    return normalize_url(url)
+
+
 def article_links(html: str, page_url: str, pattern: str | None) -> list[str]:
     """Article URLs linked from a listing page, in page order, without duplicates."""
     sel = Selector(text=html)

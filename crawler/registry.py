@@ -40,6 +40,9 @@ class Site:
     sitemaps: tuple[str, ...] = ()
     article_pattern: str | None = None
     """Regex (searched in the URL path) telling article URLs apart from other links."""
+    article_id_pattern: str | None = None
+    """Regex whose first group is the article's id in its URL (NukeViet: ``-(\\d+)\\.html$``);
+    URLs with the same id are one article (listings link it under several categories)."""
     max_listing_pages: int = 50
     download_delay: float | None = None
     concurrency: int | None = None
@@ -90,11 +93,14 @@ def _build(entry: dict, where: str) -> Site:
         raise RegistryError(f"{where}: status '{site.status}' not one of {sorted(STATUSES)}")
     if site.family not in FAMILIES:
         raise RegistryError(f"{where}: family '{site.family}' not one of {sorted(FAMILIES)}")
-    if site.article_pattern:
+    for name in ("article_pattern", "article_id_pattern"):
+        pattern = getattr(site, name)
+        if pattern is None:
+            continue
         try:
-            re.compile(site.article_pattern)
+            re.compile(pattern)
         except re.error as exc:
-            raise RegistryError(f"{where}: article_pattern is not a valid regex: {exc}") from None
+            raise RegistryError(f"{where}: {name} is not a valid regex: {exc}") from None
     if not (site.listings or site.feeds or site.sitemaps):
         raise RegistryError(f"{where}: needs at least one of listings, feeds, sitemaps")
     return site

@@ -71,16 +71,21 @@ class ArticleSpider(Spider):
         assert self.site is not None
         out = []
         for url in urls:
-            if url in self.seen_articles or not discovery.same_site(url, self.site.base_url):
+            if not discovery.same_site(url, self.site.base_url):
                 continue
             if not discovery.is_article_url(url, self.site.article_pattern):
                 continue
-            self.seen_articles.add(url)
+            identity = discovery.article_identity(url, self.site.article_id_pattern)
+            if identity in self.seen_articles:
+                continue
+            self.seen_articles.add(identity)
             self.crawler.stats.inc_value("provnews/discovered")
             self.crawler.stats.inc_value(f"provnews/discovered/{channel}")
             out.append(
+                # The spider dedupes articles itself; dont_filter lets a redirect loop
+                # surface as an error instead of being silently dropped as a duplicate.
                 Request(url, callback=self.parse_article, errback=self.on_error,
-                        meta={"channel": channel, "article": True})
+                        dont_filter=True, meta={"channel": channel, "article": True})
             )
         return out
 

@@ -1,0 +1,77 @@
+"""The site registry loads strictly and names the bad entry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.registry import RegistryError, load_registry, site_key_for
+
+GOOD = """
+[[site]]
+key = "quynhnhai_sonla_gov_vn"
+name = "Quỳnh Nhai"
+base_url = "https://quynhnhai.sonla.gov.vn/"
+province = "Sơn La"
+level = "district"
+family = "nukeviet"
+feeds = ["/rss/"]
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "sites.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_bundled_registry_loads_with_replica_sites() -> None:
+    sites = load_registry()
+    assert {"portal_example", "news_example"} <= set(sites)
+    assert sites["portal_example"].family == "nukeviet"
+
+
+def test_loads_a_valid_entry(tmp_path: Path) -> None:
+    sites = load_registry([write(tmp_path, GOOD)])
+    site = sites["quynhnhai_sonla_gov_vn"]
+    assert site.feeds == ("/rss/",)
+    assert site.absolute("/rss/") == "https://quynhnhai.sonla.gov.vn/rss/"
+
+
+def test_duplicate_key_fails_loudly_naming_both(tmp_path: Path) -> None:
+    a = write(tmp_path, GOOD, "a.toml")
+    b = write(tmp_path, GOOD, "b.toml")
+    with pytest.raises(RegistryError, match=r"b\.toml entry 1 .*duplicate key .*a\.toml"):
+        load_registry([a, b])
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('level = "district"', 'level = "galaxy"'), "level 'galaxy'"),
+        (('family = "nukeviet"', 'family = "joomla"'), "family 'joomla'"),
+        (('feeds = ["/rss/"]', ""), "needs at least one of"),
+        (('base_url = "https://quynhnhai.sonla.gov.vn/"', 'base_url = "ftp://x/"'), "http"),
+        (('province = "Sơn La"', 'provinse = "Sơn La"'), "unknown field"),
+    ],
+    ids=["bad-level", "bad-family", "no-discovery", "not-http", "typo-field"],
+)
+def test_invalid_entries_name_the_entry(tmp_path: Path, change: tuple[str, str], message: str) -> None:
+    path = write(tmp_path, GOOD.replace(*change))
+    with pytest.raises(RegistryError, match=message) as info:
+        load_registry([path])
+    assert "quynhnhai_sonla_gov_vn" in str(info.value)
+
+
+def test_invalid_toml_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(RegistryError, match="invalid TOML"):
+        load_registry([write(tmp_path, "[[site]\nkey=")])
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [("https://www.baosonla.vn/x", "baosonla_vn"), ("http://quynhnhai.sonla.gov.vn", "quynhnhai_sonla_gov_vn")],
+)
+def test_site_key_is_domain_with_underscores(url: str, key: str) -> None:
+    assert site_key_for(url) == key
