@@ -69,7 +69,7 @@ def _summary(site_key: str, stats: dict[str, Any]) -> RunSummary:
 
 def run_crawls(site_keys: list[str], settings: Settings) -> list[RunSummary]:
     """Crawl the given sites concurrently and return one summary per site."""
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawlers = []
     for key in site_keys:
         crawler = process.create_crawler("article")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import ExitStack
 from typing import Any
 
@@ -9,6 +10,7 @@ import click
 from sqlalchemy.orm import Session
 
 from crawler import db
+from crawler.cli.browse import local
 from crawler.cli.common import (
     EXIT_USAGE,
     ProvnewsError,
@@ -119,7 +121,9 @@ def demo(db_url: str | None, verbose: bool) -> None:
     """
     sites = registry()
     keys = pick_sites(DEMO_SITES, sites)
-    summaries = _crawl(keys, db_url, "dev", {}, True, verbose)
+    # The replica is on this machine: no politeness delay is needed.
+    summaries = _crawl(keys, db_url, os.environ.get("PROVNEWS_ENV", "dev"),
+                       {"DOWNLOAD_DELAY": 0}, True, verbose)
     engine = open_engine(db_url)
     with Session(engine) as session:
         rows = db.list_articles(session, limit=8)
@@ -130,7 +134,7 @@ def demo(db_url: str | None, verbose: bool) -> None:
     click.echo("")
     click.echo("stored articles: " + ", ".join(f"{k} {n}" for k, n in totals.items()))
     click.echo(table(
-        [[r.id, r.site_key, r.published_at.isoformat() if r.published_at else "",
+        [[r.id, r.site_key, local(r.published_at),
           shorten(r.author, 18), shorten(r.title, 60)] for r in rows],
         ["id", "site", "published", "author", "title"],
     ))

@@ -2,7 +2,9 @@
 
 Layers, first one wins per field: the CMS family parser (NukeViet), then page
 metadata (JSON-LD, OpenGraph, meta tags, microdata), then the generic fallback
-(visible-page heuristics, trafilatura for the body). ``provenance`` records the layer
+(``<title>``, trafilatura for the body). On pages no family parser recognised, the
+generic reading of displayed fields (headline, date line, byline, sapo) goes before
+metadata, because the contract is "as displayed". ``provenance`` records the layer
 that produced each field. Nothing here raises on a bad page: problems are listed in
 ``Article.problems``.
 """
@@ -73,10 +75,16 @@ def _extract(art: Article, html: bytes | str, now: datetime | None, hint: str | 
         if fields:
             art.family = nukeviet.NAME
         _apply(art, fields, f"family:{nukeviet.NAME}", settled)
+    if art.family is None:
+        # Shown beats declared for displayed fields: metadata on news sites carries
+        # other times (24h.com.vn), date-only stamps or reformatted bylines.
+        _apply(art, generic.displayed(sel, now=now), "generic", settled)
     _apply(art, metadata.parse(sel, art.url), "metadata", settled)
     wanted = {name for name in FIELDS if name not in settled}
     if wanted:
-        found, problems = generic.parse(sel, text, art.url, now=now, wanted=wanted)
+        found, problems = generic.fallback(
+            sel, text, wanted=wanted, lead=art.lead, author=art.author
+        )
         art.problems.extend(problems)
         _apply(art, found, "generic", settled)
 
