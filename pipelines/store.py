@@ -46,7 +46,9 @@ class StoreArticlePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        site = self.crawler.spider.site
+        site = getattr(self.crawler.spider, "site", None)
+        if site is None:
+            raise RuntimeError("StoreArticlePipeline needs the article spider (spider.site)")
         with Session(self.engine) as session, session.begin():
             self.site_id = ensure_site(session, site)
             self.run_id = start_run(session, self.site_id, datetime.now(UTC))

@@ -71,7 +71,10 @@ def test_invalid_toml_is_reported(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("url", "key"),
-    [("https://www.baosonla.vn/x", "baosonla_vn"), ("http://quynhnhai.sonla.gov.vn", "quynhnhai_sonla_gov_vn")],
+    [
+        ("https://www.baosonla.vn/x", "baosonla_vn"),
+        ("http://quynhnhai.sonla.gov.vn", "quynhnhai_sonla_gov_vn"),
+    ],
 )
 def test_site_key_is_domain_with_underscores(url: str, key: str) -> None:
     assert site_key_for(url) == key

@@ -10,7 +10,15 @@ import click
 from sqlalchemy.orm import Session
 
 from crawler import db
-from crawler.cli.common import EXIT_USAGE, ProvnewsError, db_option, open_engine, registry, shorten, table
+from crawler.cli.common import (
+    EXIT_USAGE,
+    ProvnewsError,
+    db_option,
+    open_engine,
+    registry,
+    shorten,
+    table,
+)
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -21,7 +21,7 @@ class ProvnewsError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = EXIT_ERROR):
         super().__init__(" ".join(message.split()))
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares it on the class
 
     def show(self, file: Any = None) -> None:
         click.echo(f"provnews: error: {self.format_message()}", err=True)

@@ -69,14 +69,16 @@ def _crawl(keys: list[str], db_url: str | None, env: str, overrides: dict[str, A
         return run_crawls(keys, settings)
 
 
+def _errors_text(summary: RunSummary) -> str:
+    pairs = sorted(summary.errors.items())
+    return ", ".join(f"{kind}: {n}" for kind, n in pairs) or "no articles found"
+
+
 def _report(summaries: list[RunSummary]) -> None:
     click.echo(summary_table(summaries))
     failed = [s for s in summaries if s.status == "failed"]
     if failed:
-        detail = "; ".join(
-            f"{s.site_key} ({', '.join(f'{k}: {v}' for k, v in sorted(s.errors.items())) or 'no articles found'})"
-            for s in failed
-        )
+        detail = "; ".join(f"{s.site_key} ({_errors_text(s)})" for s in failed)
         raise ProvnewsError(f"{len(failed)} of {len(summaries)} site crawls failed: {detail}")
 
 

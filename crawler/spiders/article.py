@@ -35,6 +35,7 @@ class ArticleSpider(Spider):
         self.site: Site | None = None
         self.seen_articles: set[str] = set()
         self.failures: list[dict[str, Any]] = []
+        self.max_pages = 50
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArticleSpider:
@@ -48,7 +49,7 @@ class ArticleSpider(Spider):
             spider.site.max_listing_pages, crawler.settings.getint("PROVNEWS_MAX_LISTING_PAGES")
         )
         if spider.site.download_delay is not None:
-            spider.download_delay = spider.site.download_delay
+            spider.download_delay = spider.site.download_delay  # type: ignore[attr-defined]
         return spider
 
     # -- discovery ---------------------------------------------------------------------
