@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -330,3 +332,22 @@ def test_query_helpers_for_the_cli(session, site_id):
     runs = db.list_runs(session, SITE.key)
     assert [r.id for r in runs] == [run_id] and runs[0].site_key == SITE.key
     assert db.list_runs(session, "baosonla_vn") == []
+
+
+def test_concurrent_upserts_of_one_article_store_one_row(engine, site_id, session):
+    session.commit()
+    barrier = threading.Barrier(4)
+
+    def worker(n: int) -> list[str]:
+        results = []
+        with Session(engine) as own:
+            barrier.wait()
+            for i in range(5):
+                seen = T0 + timedelta(minutes=i, seconds=n)
+                results.append(upsert(own, site_id, make_article(), seen))
+        return results
+
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = [r for results in pool.map(worker, range(4)) for r in results]
+    assert sorted(outcomes) == ["new"] + ["unchanged"] * 19
+    assert db.count_articles(session) == 1
