@@ -16,6 +16,7 @@ _CREDIT_LINE = re.compile(
     r"^\(?\s*(?:theo|nguồn|tác giả|bài(?: và|,)? ảnh|tin(?: và|,)? ảnh|ảnh)\b\s*:?\s*.{1,80}\)?\.?$",
     re.IGNORECASE,
 )
+_OUTLET_SUFFIX = re.compile(r"\s*\([^()]*\)$")  # "Sầm Hoa (Vietnamnet/Reuters)"
 _ROLE_SUFFIX = re.compile(r"\s*\((?:thực hiện|tổng hợp|lược dịch|dịch|ghi)\)\.?$", re.IGNORECASE)
 
 
@@ -26,7 +27,8 @@ def clean_byline(raw: str | None) -> str | None:
         return None
     for _ in range(2):  # "Tác giả: Theo X" carries two prefixes
         value = _PREFIX.sub("", value).strip()
-    value = _ROLE_SUFFIX.sub("", value).strip(" .,:;-–")
+    value = _ROLE_SUFFIX.sub("", value)
+    value = _OUTLET_SUFFIX.sub("", value).strip(" ,:;-–")
     return value or None
 
 

@@ -16,38 +16,39 @@ from parsel import Selector
 
 from crawler.extract.bylines import clean_byline, drop_trailing_bylines, split_authors
 from crawler.extract.dates import parse_datetime, parse_time
-from crawler.extract.text import clean, node_text
+from crawler.extract.text import block_texts, clean, node_text
 
+MIN_BODY_WORDS = 5  # below this trafilatura found a menu or a label, not a body
 MAX_BODY_CHARS = 5_000_000  # trafilatura on bigger pages takes seconds; skip it
-_HEADINGS = "h1, h2, h3, h4, [class*=title], [class*=Title]"
+_HEADING_TAGS = ("h1", "h2", "h3", "h4")
 _TITLE_SEPARATORS = (" - ", " | ", " – ", ": ", "-", "|")
 _DATE_HINT = re.compile(r"date|time|publish|ngay|posted|timestamp", re.IGNORECASE)
 _AUTHOR_HINT = re.compile(r"author|byline|tacgia|tac-gia|writer|nguontin", re.IGNORECASE)
 _SOURCE_HINT = re.compile(r"source|nguon", re.IGNORECASE)
 _LEAD_HINT = re.compile(r"sapo|lead|summary|desc|intro|head-noidung|init_content|phead", re.I)
 _HAS_CLOCK = re.compile(r"\d{1,2}\s*[:h]\s*\d{2}")
+_RIGHT = re.compile(r"right", re.IGNORECASE)
+_COUNTS = re.compile(r"\([^()]*\d[^()]*\)")  # "( 6816 bình chọn, 9 / 10 điểm)"
+_CONNECTORS = {"-", "–", "và", "&", "/"}
+_NEAR, _FAR = 40, 150  # positions (elements in document order) around the headline
 _SKIP = ("head", "script", "style", "noscript", "nav", "footer", "select", "option")
 
 
 def displayed(sel: Selector, *, now: datetime | None) -> dict[str, Any]:
     """Headline, date line, byline and sapo as shown (values only)."""
-    heading = _headline(sel)
-    anchor = heading if heading is not None else sel.root
-    fields: dict[str, Any] = {}
-    if heading is not None:
-        fields["title"] = node_text(heading)
-    raw_date = _dateline(sel, anchor, now)
+    page = _Page(sel)
+    heading = _headline(sel, page)
+    fields: dict[str, Any] = {"title": node_text(heading) if heading is not None else None}
+    raw_date = _dateline(page, heading, now)
     if raw_date:
         fields["published_raw"] = raw_date
         fields["published_at"] = parse_datetime(raw_date, now=now)
-    author = _byline(sel, anchor)
+    author = _byline(page, heading)
     if author:
         fields["author"] = author
         fields["authors"] = split_authors(author)
-    lead = _lead(sel, anchor)
-    if lead:
-        fields["lead"] = lead
-    return fields
+    fields["lead"] = _lead(page, heading)
+    return {key: value for key, value in fields.items() if value}
 
 
 def fallback(sel: Selector, html: str, *, wanted: set[str], lead: str | None,
@@ -65,15 +66,36 @@ def fallback(sel: Selector, html: str, *, wanted: set[str], lead: str | None,
     return {k: v for k, v in fields.items() if v}, problems
 
 
-def _elements(sel: Selector, css: str) -> list[etree._Element]:
-    out = []
-    for found in sel.css(css):
-        node = found.root
-        if isinstance(node, etree._Element) and not any(
-            a.tag in _SKIP for a in node.iterancestors()
-        ):
-            out.append(node)
-    return out
+class _Page:
+    """Body elements in document order (menus, scripts, forms left out), indexed once."""
+
+    def __init__(self, sel: Selector) -> None:
+        self.nodes: list[etree._Element] = []
+        body = sel.root.find("body") if isinstance(sel.root, etree._Element) else None
+        stack = list(reversed(body)) if body is not None else []
+        while stack:  # depth-first, document order, without recursion (deep junk pages)
+            node = stack.pop()
+            if isinstance(node.tag, str) and node.tag not in _SKIP:
+                self.nodes.append(node)
+                stack.extend(reversed(node))
+        self.position = {id(node): i for i, node in enumerate(self.nodes)}
+
+    def hinted(self, pattern: re.Pattern[str]) -> list[etree._Element]:
+        return [n for n in self.nodes if pattern.search(f"{n.get('class', '')} {n.get('id', '')}")]
+
+    def tagged(self, *tags: str) -> list[etree._Element]:
+        return [n for n in self.nodes if n.tag in tags]
+
+    def near(self, anchor: etree._Element | None, nodes: list[etree._Element], *,
+             window: int, after_only: bool = False) -> list[etree._Element]:
+        """``nodes`` within ``window`` positions of ``anchor``, nearest first."""
+        start = self.position.get(id(anchor), 0)
+        out = []
+        for node in nodes:
+            distance = self.position[id(node)] - start
+            if abs(distance) <= window and (distance >= 0 or not after_only):
+                out.append((abs(distance), node))
+        return [node for _, node in sorted(out, key=lambda pair: pair[0])]
 
 
 def _page_titles(sel: Selector) -> list[str]:
@@ -82,11 +104,12 @@ def _page_titles(sel: Selector) -> list[str]:
     return [t for t in (clean(sel.css(q).get()) for q in queries) if t]
 
 
-def _headline(sel: Selector) -> etree._Element | None:
+def _headline(sel: Selector, page: _Page) -> etree._Element | None:
     """The first heading that the page's ``<title>``/og:title starts with."""
     references = _page_titles(sel)
     best: tuple[int, int, etree._Element] | None = None
-    for order, node in enumerate(_elements(sel, _HEADINGS)):
+    headings = [n for n in page.nodes if n.tag in _HEADING_TAGS or "title" in n.get("class", "").lower()]
+    for order, node in enumerate(headings):
         text = node_text(node)
         if not text or len(text) < 8 or len(text) > 300:
             continue
@@ -116,22 +139,14 @@ def _title_tag(sel: Selector) -> str | None:
     return title
 
 
-def _after(anchor: etree._Element, nodes: list[etree._Element]) -> list[etree._Element]:
-    """Nodes in document order starting at ``anchor``, then the ones before it."""
-    position = {id(n): i for i, n in enumerate(anchor.getroottree().iter())}
-    start = position.get(id(anchor), 0)
-    ranked = sorted(nodes, key=lambda n: (position.get(id(n), 0) < start, position.get(id(n), 0)))
-    return ranked
+def _dateline(page: _Page, anchor: etree._Element | None, now: datetime | None) -> str | None:
+    """The date-classed element nearest the headline that shows a date and a time.
 
-
-def _hinted(sel: Selector, pattern: re.Pattern[str]) -> list[etree._Element]:
-    nodes = _elements(sel, "body *")
-    return [n for n in nodes if pattern.search(f"{n.get('class', '')} {n.get('id', '')}")]
-
-
-def _dateline(sel: Selector, anchor: etree._Element, now: datetime | None) -> str | None:
-    """The nearest date-classed element (from the headline on) showing a date and a time."""
-    for node in _after(anchor, _hinted(sel, _DATE_HINT)):
+    Without a date-like class, an element right next to the headline will do.
+    """
+    hinted = page.near(anchor, page.hinted(_DATE_HINT), window=_FAR)
+    nearby = page.near(anchor, page.nodes, window=_NEAR)
+    for node in hinted + nearby:
         text = node_text(node)
         if not text or len(text) > 80 or not _HAS_CLOCK.search(text):
             continue
@@ -141,41 +156,49 @@ def _dateline(sel: Selector, anchor: etree._Element, now: datetime | None) -> st
 
 
 def _trim_dateline(text: str) -> str:
-    """Drop a source credit glued before the date: ``Theo Ngoisao | 25/12/2012 10:25``."""
+    """Drop a credit glued before the date: ``Theo Ngoisao | 25/12/2012 10:25``."""
     parts = [p.strip() for p in text.split("|")]
     dated = [p for p in parts if re.search(r"\d", p)]
     return " | ".join(dated) if len(dated) < len(parts) else text
 
 
-def _byline(sel: Selector, anchor: etree._Element) -> str | None:
-    for node in _after(anchor, _hinted(sel, _AUTHOR_HINT)):
-        hint = f"{node.get('class', '')} {node.get('id', '')}"
-        text = node_text(node)
-        if not text or len(text) > 80 or any(ch.isdigit() for ch in text):
-            continue
-        if _SOURCE_HINT.search(hint) and text.lower().startswith("theo "):
-            continue  # a re-publication credit, not a person
-        return clean_byline(text)
-    return _closing_strong(anchor)
+def _byline(page: _Page, anchor: etree._Element | None) -> str | None:
+    """An author-classed element near the headline, else the first right-aligned name line."""
+    hinted = page.hinted(_AUTHOR_HINT)
+    right = [n for n in page.nodes if _RIGHT.search(f"{n.get('align', '')} {n.get('style', '')}")]
+    candidates = page.near(anchor, hinted, window=_FAR * 4) + page.near(
+        anchor, right, window=_FAR * 4, after_only=True
+    )
+    start = page.position.get(id(anchor), 0)
+    candidates.sort(key=lambda n: abs(page.position[id(n)] - start))
+    for node in candidates:
+        for line in block_texts(node)[:2]:  # "H.V." then "Ảnh: Misso"
+            author = byline_value(line)
+            if author:
+                return author
+    return None
 
 
-def _closing_strong(anchor: etree._Element) -> str | None:
-    """A short all-bold paragraph ending the article container (``<p><strong>Trung</strong>``)."""
-    container = anchor.getparent()
-    if container is None:
+def byline_value(text: str | None) -> str | None:
+    """A person's byline from a credit line; ``None`` for prose or a bare outlet."""
+    if not text or len(text) > 120:
         return None
-    last = None
-    for p in container.iter("p", "div"):
-        bold = p.find(".//strong") if p.find(".//strong") is not None else p.find(".//b")
-        text = node_text(p)
-        if bold is not None and text and len(text) <= 60 and node_text(bold) == text:
-            last = text
-    return clean_byline(last)
+    text = _COUNTS.sub("", text).strip()
+    if re.match(r"theo\s+\S+$", text, re.IGNORECASE):
+        return None  # "Theo Ngoisao": a re-publication credit, not a person
+    value = clean_byline(text)
+    if not value or len(value) > 50 or len(value.split()) > 7 or re.search(r"\d", value):
+        return None
+    words = [w for w in re.split(r"[\s,]+", value) if w not in _CONNECTORS]
+    return value if words and all(w[0].isupper() for w in words) else None
 
 
-def _lead(sel: Selector, anchor: etree._Element) -> str | None:
-    for node in _after(anchor, _hinted(sel, _LEAD_HINT)):
-        if node.tag in ("meta", "img", "a"):
+def _lead(page: _Page, anchor: etree._Element | None) -> str | None:
+    """A sapo-classed element near the headline, else an ``h2`` just under it."""
+    hinted = page.near(anchor, page.hinted(_LEAD_HINT), window=_FAR, after_only=True)
+    h2 = page.near(anchor, page.tagged("h2"), window=_NEAR, after_only=True)
+    for node in hinted + h2:
+        if node.tag in ("img", "a", "span", "time"):
             continue
         text = node_text(node)
         if text and 40 <= len(text) <= 1500:
@@ -195,4 +218,5 @@ def _body(html: str, lead: str | None, author: str | None) -> str | None:
     paragraphs = [p for p in (clean(line) for line in extracted.split("\n")) if p]
     if lead and paragraphs and paragraphs[0] in lead:
         paragraphs = paragraphs[1:]
-    return "\n\n".join(drop_trailing_bylines(paragraphs, author)) or None
+    text = "\n\n".join(drop_trailing_bylines(paragraphs, author))
+    return text if len(text.split()) >= MIN_BODY_WORDS else None

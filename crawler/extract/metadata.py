@@ -82,7 +82,10 @@ def _author(sel: Selector, ld: dict[str, Any]) -> str | None:
         author = sel.css("meta[property='article:author']::attr(content)").get() or ""
         if author.startswith("http"):
             author = ""
-    return clean_byline(author)
+    author = clean_byline(author)
+    if author and (" " not in author and (author.islower() or "." in author)):
+        return None  # a login or domain ("baodantridientu", "genk.vn"), not a byline
+    return author
 
 
 def _json_ld_article(sel: Selector) -> dict[str, Any]:

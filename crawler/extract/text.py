@@ -99,12 +99,12 @@ def node_text(node: etree._Element | None) -> str | None:
     """The cleaned visible text of an element (scripts and styles skipped)."""
     if node is None:
         return None
-    return clean(" ".join(_iter_text(node, breaks=False)))
+    return clean("".join(_iter_text(node)))
 
 
 def block_texts(node: etree._Element) -> list[str]:
     """The element's text split into cleaned paragraphs at block tags and ``<br>``."""
-    raw = "".join(_iter_text(node, breaks=True))
+    raw = "".join(_iter_text(node))
     out = []
     for line in raw.split("\n"):
         cleaned = clean(line)
@@ -113,17 +113,18 @@ def block_texts(node: etree._Element) -> list[str]:
     return out
 
 
-def _iter_text(node: etree._Element, *, breaks: bool) -> Iterator[str]:
+def _iter_text(node: etree._Element) -> Iterator[str]:
+    """Text and tails in order, with a newline around every block element."""
     tag = node.tag if isinstance(node.tag, str) else ""
     if tag in SKIP_TAGS:
         return
-    block = breaks and (tag in BLOCK_TAGS or tag == "br")
+    block = tag in BLOCK_TAGS or tag == "br"
     if block:
         yield "\n"
     if node.text and tag:
         yield node.text
     for child in node:
-        yield from _iter_text(child, breaks=breaks)
+        yield from _iter_text(child)
         if child.tail:
             yield child.tail
     if block:
