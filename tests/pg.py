@@ -77,8 +77,7 @@ def _throwaway_database(server_url: str) -> Iterator[str]:
     name = f"provnews_test_{secrets.token_hex(4)}"
     with _admin(server_url) as connection:
         connection.exec_driver_sql(
-            f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'"
-            " LC_COLLATE 'C' LC_CTYPE 'C'"
+            f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"
         )
     try:
         yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
@@ -121,9 +120,7 @@ def _private_cluster() -> Iterator[str]:
         os.chown(base, user.pw_uid, user.pw_gid)
 
     def run(*args: str) -> None:
-        done = subprocess.run(  # noqa: S603 - fixed binaries, our own arguments
-            args, cwd=base, env=env, capture_output=True, text=True, check=False, **run_as
-        )
+        done = subprocess.run(args, cwd=base, env=env, capture_output=True, text=True, check=False, **run_as)
         if done.returncode:
             tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
             extra = log.read_text()[-500:] if log.exists() else ""

@@ -114,9 +114,7 @@ def test_sqlite_path_that_is_a_directory_gives_one_line_error(tmp_path):
     ("url", "start"),
     [
         pytest.param("not a url", "invalid database URL not a url", id="garbage"),
-        pytest.param(
-            "mysql://u:pw@h/x", "unsupported database URL mysql://u:***@h/x", id="no-driver"
-        ),
+        pytest.param("mysql://u:pw@h/x", "unsupported database URL mysql://u:***@h/x", id="no-driver"),
     ],
 )
 def test_unusable_url_gives_one_line_error(url, start):
@@ -139,3 +137,13 @@ def test_migration_files_are_where_package_data_expects_them():
     versions = Path(db.engine.MIGRATIONS_DIR, "versions")
     assert (versions.parent / "env.py").is_file()
     assert list(versions.glob("*.py"))
+
+
+def test_database_from_a_newer_provnews_gives_one_line_error(db_url):
+    db.open_database(db_url).dispose()
+    engine = db.engine.create_engine_for(db_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    message = _one_line_error(db_url)
+    assert message.startswith("cannot migrate database ") and "9999" in message

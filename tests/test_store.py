@@ -69,9 +69,7 @@ def site_id(session: Session) -> int:
     return db.ensure_site(session, SITE)
 
 
-def upsert(
-    session: Session, site_id: int, article: Article, seen_at: datetime, **kw: object
-) -> str:
+def upsert(session: Session, site_id: int, article: Article, seen_at: datetime, **kw: object) -> str:
     args: dict = {
         "site_id": site_id,
         "run_id": None,
@@ -164,9 +162,7 @@ def test_changed_text_updates_fields_and_last_changed_at(session, site_id):
     later = T0 + timedelta(days=1)
     run2 = db.start_run(session, site_id, later)
     edited = make_article(text="Đoạn một, đã sửa.", author="Lò Thị B")
-    assert (
-        upsert(session, site_id, edited, later, run_id=run2, discovered_via="sitemap") == "updated"
-    )
+    assert upsert(session, site_id, edited, later, run_id=run2, discovered_via="sitemap") == "updated"
     (row,) = article_rows(session)
     assert (row.text, row.author) == ("Đoạn một, đã sửa.", "Lò Thị B")
     assert row.content_hash == db.content_hash(edited.title, edited.text)
@@ -177,9 +173,7 @@ def test_changed_text_updates_fields_and_last_changed_at(session, site_id):
 
 
 def test_repeated_upserts_never_duplicate(session, site_id):
-    results = [
-        upsert(session, site_id, make_article(), T0 + timedelta(minutes=i)) for i in range(5)
-    ]
+    results = [upsert(session, site_id, make_article(), T0 + timedelta(minutes=i)) for i in range(5)]
     assert results == ["new"] + ["unchanged"] * 4
     assert db.count_articles(session) == 1
 
@@ -295,9 +289,7 @@ def test_relationships_refuse_lazy_loading(session, site_id):
 
 
 def test_query_helpers_for_the_cli(session, site_id):
-    other = db.ensure_site(
-        session, replace(SITE, key="baosonla_vn", base_url="https://baosonla.vn/")
-    )
+    other = db.ensure_site(session, replace(SITE, key="baosonla_vn", base_url="https://baosonla.vn/"))
     for i in range(3):
         article = make_article(
             canonical_url=f"{URL}?id={i}", published_at=datetime(2025, 10, 20 + i, tzinfo=ICT)

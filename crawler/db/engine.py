@@ -152,9 +152,7 @@ def _migrate(engine: Engine, revision: str, *, down: bool = False) -> str | None
         return current_revision(connection)
 
 
-def _connect_and_migrate(
-    engine: Engine, url: str, revision: str, *, down: bool = False
-) -> str | None:
+def _connect_and_migrate(engine: Engine, url: str, revision: str, *, down: bool = False) -> str | None:
     step = "cannot connect to database"
     try:
         with engine.connect() as connection:

@@ -154,9 +154,7 @@ class CrawlErrorRow(Base):
     __tablename__ = "crawl_error"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    crawl_run_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("crawl_run.id", ondelete="CASCADE"), index=True
-    )
+    crawl_run_id: Mapped[int] = mapped_column(sa.ForeignKey("crawl_run.id", ondelete="CASCADE"), index=True)
     url: Mapped[str | None] = mapped_column(sa.Text)
     kind: Mapped[str] = mapped_column(sa.String(64))
     """http_status, timeout, dns, parse, ..."""

@@ -34,9 +34,7 @@ class SiteSummary:
 def list_sites(session: Session) -> list[SiteSummary]:
     """Every site, by key, with its article count and latest run start."""
     articles = (
-        sa.select(sa.func.count(ArticleRow.id))
-        .where(ArticleRow.site_id == SiteRow.id)
-        .scalar_subquery()
+        sa.select(sa.func.count(ArticleRow.id)).where(ArticleRow.site_id == SiteRow.id).scalar_subquery()
     )
     last_run = (
         sa.select(sa.func.max(CrawlRunRow.started_at))
@@ -70,9 +68,7 @@ def _site_filter(stmt: sa.Select, site_key: str | None) -> sa.Select:
     return stmt.join(SiteRow).where(SiteRow.key == site_key)
 
 
-def list_articles(
-    session: Session, site_key: str | None = None, limit: int = 20
-) -> list[ArticleRow]:
+def list_articles(session: Session, site_key: str | None = None, limit: int = 20) -> list[ArticleRow]:
     """The newest articles (by publication, else first sighting), without raw HTML."""
     newest = sa.func.coalesce(ArticleRow.published_at, ArticleRow.first_seen_at)
     stmt = sa.select(ArticleRow).options(

@@ -131,9 +131,7 @@ def record_error(
 
 def content_hash(title: str | None, text: str | None) -> str:
     """Hex sha256 of the NFC title and text, joined by a newline (so "ab"+"c" != "a"+"bc")."""
-    joined = (
-        unicodedata.normalize("NFC", title or "") + "\n" + unicodedata.normalize("NFC", text or "")
-    )
+    joined = unicodedata.normalize("NFC", title or "") + "\n" + unicodedata.normalize("NFC", text or "")
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 

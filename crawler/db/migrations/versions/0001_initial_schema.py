@@ -33,9 +33,7 @@ def upgrade() -> None:
         sa.Column("level", sa.String(32), nullable=False),
         sa.Column("family", sa.String(32), nullable=False),
         sa.Column("status", sa.String(32), nullable=False),
-        sa.Column(
-            "created_at", Timestamp, server_default=sa.func.current_timestamp(), nullable=False
-        ),
+        sa.Column("created_at", Timestamp, server_default=sa.func.current_timestamp(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_site"),
         sa.UniqueConstraint("key", name="uq_site__key"),
     )
@@ -54,9 +52,7 @@ def upgrade() -> None:
         sa.Column("failed", sa.Integer(), nullable=False),
         sa.Column("errors", sa.JSON(), nullable=False),
         sa.Column("error_summary", sa.Text(), nullable=True),
-        sa.CheckConstraint(
-            "status IN ('running', 'ok', 'partial', 'failed')", name="ck_crawl_run__status"
-        ),
+        sa.CheckConstraint("status IN ('running', 'ok', 'partial', 'failed')", name="ck_crawl_run__status"),
         sa.ForeignKeyConstraint(["site_id"], ["site.id"], name="fk_crawl_run__site_id__site"),
         sa.PrimaryKeyConstraint("id", name="pk_crawl_run"),
     )
