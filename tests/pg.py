@@ -13,7 +13,8 @@ and dropped afterwards, on the first server found of:
 can be had the fixture fails - it never skips - and says how to get one.
 
 ``db_url`` is parametrised over sqlite and postgresql and gives each test an empty
-database: a fresh SQLite file, or the session database with its schema dropped.
+database: a fresh SQLite file, or the session database with its schema dropped
+(before and after the test, so it is left empty for other ``postgres_url`` users).
 """
 
 from __future__ import annotations
@@ -189,10 +190,16 @@ def _reset_schema(url: str) -> None:
         pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
     ]
 )
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database URL, once per backend."""
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database URL, once per backend.
+
+    On PostgreSQL the session database is emptied before and after each test, so
+    other users of ``postgres_url`` find it empty too.
+    """
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'provnews.db'}"
+        yield f"sqlite:///{tmp_path / 'provnews.db'}"
+        return
     url = request.getfixturevalue("postgres_url")
     _reset_schema(url)
-    return url
+    yield url
+    _reset_schema(url)
