@@ -19,10 +19,7 @@ import pytest
 from crawler.extract import Article, extract_article
 
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
-LABELS = [
-    json.loads(line)
-    for line in (FIXTURES / "labels.jsonl").read_text(encoding="utf-8").splitlines()
-]
+LABELS = [json.loads(line) for line in (FIXTURES / "labels.jsonl").read_text(encoding="utf-8").splitlines()]
 FLOORS = {"title": 15, "published": 14, "author": 15, "lead": 15, "body": 15}
 
 

@@ -33,7 +33,7 @@ MALFORMED = {
     "nul-bytes": b"\x00" * 1000,
     "not-html-text": b"just some words, no markup at all",
     "no-article": b"<html><head><title></title></head><body><nav>Menu</nav></body></html>",
-    "truncated-tag": b"<html><body><div class=\"sapo",
+    "truncated-tag": b'<html><body><div class="sapo',
 }
 
 

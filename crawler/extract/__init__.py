@@ -44,7 +44,7 @@ def extract_article(
     art = Article(url=url, canonical_url=url)
     try:
         _extract(art, html, fetched_at, family)
-    except Exception as exc:  # noqa: BLE001 - a bad page must never stop a crawl
+    except Exception as exc:
         art.problems.append(f"extraction failed: {type(exc).__name__}: {exc}")
     for name in EXPECTED:
         if getattr(art, name) is None:
@@ -82,9 +82,7 @@ def _extract(art: Article, html: bytes | str, now: datetime | None, hint: str | 
     _apply(art, metadata.parse(sel, art.url), "metadata", settled)
     wanted = {name for name in FIELDS if name not in settled}
     if wanted:
-        found, problems = generic.fallback(
-            sel, text, wanted=wanted, lead=art.lead, author=art.author
-        )
+        found, problems = generic.fallback(sel, text, wanted=wanted, lead=art.lead, author=art.author)
         art.problems.extend(problems)
         _apply(art, found, "generic", settled)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -24,7 +24,9 @@ _ISO = re.compile(
 _NUKEVIET_ISO = re.compile(
     r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?P<z>[+-]\d{2})(?P<H>\d{2}):(?P<M>\d{2}):(?P<S>\d{2})$"
 )
-_DMY = re.compile(r"(?<!\d)(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})(?:\s*[/.-]\s*(?P<y>\d{4}|\d{2}))?(?![\d/])")
+_DMY = re.compile(
+    r"(?<!\d)(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})(?:\s*[/.-]\s*(?P<y>\d{4}|\d{2}))?(?![\d/])"
+)
 _WORDS_DMY = re.compile(
     r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?:\s*(?:,\s*)?năm\s+(?P<y>\d{4}))?",
     re.IGNORECASE,
@@ -35,9 +37,7 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 _ZONE = re.compile(r"\b(?:GMT|UTC)\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?", re.I)
-_RELATIVE = re.compile(
-    r"(?P<n>\d+)\s*(?P<unit>giây|phút|giờ|tiếng|ngày|tuần)\s*trước", re.IGNORECASE
-)
+_RELATIVE = re.compile(r"(?P<n>\d+)\s*(?P<unit>giây|phút|giờ|tiếng|ngày|tuần)\s*trước", re.IGNORECASE)
 _UNIT_SECONDS = {"giây": 1, "phút": 60, "giờ": 3600, "tiếng": 3600, "ngày": 86400, "tuần": 604800}
 
 
@@ -85,7 +85,7 @@ def _offset(zone: str | None) -> tzinfo | None:
     if not zone:
         return None
     if zone == "Z":
-        return timezone.utc
+        return UTC
     digits = zone[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
     delta = timedelta(hours=hours, minutes=minutes)
@@ -154,4 +154,3 @@ def _find_zone(text: str) -> tzinfo | None:
         return None
     delta = timedelta(hours=int(match["h"]), minutes=int(match["m"] or 0))
     return timezone(-delta if match["sign"] == "-" else delta)
-

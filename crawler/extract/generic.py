@@ -51,8 +51,9 @@ def displayed(sel: Selector, *, now: datetime | None) -> dict[str, Any]:
     return {key: value for key, value in fields.items() if value}
 
 
-def fallback(sel: Selector, html: str, *, wanted: set[str], lead: str | None,
-             author: str | None) -> tuple[dict[str, Any], list[str]]:
+def fallback(
+    sel: Selector, html: str, *, wanted: set[str], lead: str | None, author: str | None
+) -> tuple[dict[str, Any], list[str]]:
     """Last resort: ``<title>`` for the headline, trafilatura for the body."""
     fields: dict[str, Any] = {}
     problems: list[str] = []
@@ -86,8 +87,14 @@ class _Page:
     def tagged(self, *tags: str) -> list[etree._Element]:
         return [n for n in self.nodes if n.tag in tags]
 
-    def near(self, anchor: etree._Element | None, nodes: list[etree._Element], *,
-             window: int, after_only: bool = False) -> list[etree._Element]:
+    def near(
+        self,
+        anchor: etree._Element | None,
+        nodes: list[etree._Element],
+        *,
+        window: int,
+        after_only: bool = False,
+    ) -> list[etree._Element]:
         """``nodes`` within ``window`` positions of ``anchor``, nearest first."""
         start = self.position.get(id(anchor), 0)
         out = []

@@ -66,9 +66,10 @@ def _first(sel: Selector, queries: tuple[str, ...]) -> str | None:
 
 
 def _canonical(sel: Selector, url: str | None) -> str | None:
-    href = sel.css("link[rel=canonical]::attr(href)").get() or sel.css(
-        "meta[property='og:url']::attr(content)"
-    ).get()
+    href = (
+        sel.css("link[rel=canonical]::attr(href)").get()
+        or sel.css("meta[property='og:url']::attr(content)").get()
+    )
     href = clean(href)
     if href:
         return urljoin(url or "", href)
@@ -82,10 +83,10 @@ def _author(sel: Selector, ld: dict[str, Any]) -> str | None:
         author = sel.css("meta[property='article:author']::attr(content)").get() or ""
         if author.startswith("http"):
             author = ""
-    author = clean_byline(author)
-    if author and (" " not in author and (author.islower() or "." in author)):
+    byline = clean_byline(author)
+    if byline and " " not in byline and (byline.islower() or "." in byline):
         return None  # a login or domain ("baodantridientu", "genk.vn"), not a byline
-    return author
+    return byline
 
 
 def _json_ld_article(sel: Selector) -> dict[str, Any]:

@@ -12,9 +12,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE
-)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -25,15 +23,18 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
 
-BLOCK_TAGS = frozenset(
-    "address article aside blockquote center dd div dl dt figcaption figure footer "
-    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td th "
-    "thead tfoot tr ul".split()
-)
-SKIP_TAGS = frozenset(
-    "script style noscript iframe form button select option input textarea svg "
-    "template object embed video audio".split()
-)
+# fmt: off
+BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "center", "dd", "div", "dl", "dt",
+    "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+    "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "td", "th",
+    "thead", "tfoot", "tr", "ul",
+})
+SKIP_TAGS = frozenset({
+    "script", "style", "noscript", "iframe", "form", "button", "select", "option", "input",
+    "textarea", "svg", "template", "object", "embed", "video", "audio",
+})
+# fmt: on
 
 
 def decode_html(data: bytes | str) -> tuple[str, str | None]:
@@ -51,11 +52,10 @@ def decode_html(data: bytes | str) -> tuple[str, str | None]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    declared = _declared_charset(data[:4096])
-    for name in (declared, "cp1258"):
-        if name:
+    for fallback in (_declared_charset(data[:4096]), "cp1258"):
+        if fallback:
             try:
-                return data.decode(name), name
+                return data.decode(fallback), fallback
             except (UnicodeDecodeError, LookupError):
                 continue
     return data.decode("latin-1"), "latin-1"
