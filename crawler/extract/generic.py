@@ -2,7 +2,8 @@
 
 ``displayed()`` reads the fields a reader sees (headline, date line, byline, sapo) by
 common class names and by agreement with the page's own ``<title>`` / og:title.
-``body()`` asks trafilatura for the main text, the only slow step, and only here.
+``fallback()`` takes ``<title>`` and asks trafilatura for the main text: the only slow
+step, and the only place trafilatura is called.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ _HEADING_TAGS = ("h1", "h2", "h3", "h4")
 _TITLE_SEPARATORS = (" - ", " | ", " – ", ": ", "-", "|")
 _DATE_HINT = re.compile(r"date|time|publish|ngay|posted|timestamp", re.IGNORECASE)
 _AUTHOR_HINT = re.compile(r"author|byline|tacgia|tac-gia|writer|nguontin", re.IGNORECASE)
-_SOURCE_HINT = re.compile(r"source|nguon", re.IGNORECASE)
 _LEAD_HINT = re.compile(r"sapo|lead|summary|desc|intro|head-noidung|init_content|phead", re.I)
 _HAS_CLOCK = re.compile(r"\d{1,2}\s*[:h]\s*\d{2}")
 _RIGHT = re.compile(r"right", re.IGNORECASE)
