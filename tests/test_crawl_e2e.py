@@ -85,6 +85,11 @@ def test_crawl_news_replica_stores_all_fifteen_pages(replica, sqlite_url):
     assert len(replica.article_urls("news.example")) == 15
     assert summary_row(result.stdout, "news_example")[1:5] == ["ok", "15", "15", "15"]
     assert len(stored(sqlite_url)) == 15
+    engine = db.open_database(sqlite_url)
+    with Session(engine) as session:
+        rows = session.execute(sa.select(ArticleRow.title, ArticleRow.text)).all()
+    engine.dispose()
+    assert all(title and text and len(text) > 200 for title, text in rows)
 
 
 def test_site_answering_500_is_recorded_failed_and_keeps_stored_articles(replica, sqlite_url):
