@@ -69,12 +69,14 @@ def _site_filter(stmt: sa.Select, site_key: str | None) -> sa.Select:
 
 
 def list_articles(session: Session, site_key: str | None = None, limit: int = 20) -> list[ArticleRow]:
-    """The newest articles (by publication, else first sighting), without raw HTML."""
-    newest = sa.func.coalesce(ArticleRow.published_at, ArticleRow.first_seen_at)
+    """The newest articles by publication time (undated last), without raw HTML."""
     stmt = sa.select(ArticleRow).options(
         joinedload(ArticleRow.site), defer(ArticleRow.raw_html, raiseload=True)
     )
-    stmt = _site_filter(stmt, site_key).order_by(newest.desc(), ArticleRow.id.desc()).limit(limit)
+    # Undated articles go last: sorting them by first sighting would put them above real news.
+    order = (ArticleRow.published_at.desc().nulls_last(), ArticleRow.first_seen_at.desc(),
+             ArticleRow.id.desc())
+    stmt = _site_filter(stmt, site_key).order_by(*order).limit(limit)
     return list(session.scalars(stmt))
 
 
