@@ -205,7 +205,9 @@ def versions() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpus", choices=("news", "nukeviet", "all"), default="all")
     parser.add_argument("--repeat", type=int, default=3, help="timed passes per extractor (best counts)")
     parser.add_argument("--only", action="append", help="run only extractors whose name starts with this")

@@ -25,7 +25,7 @@ __all__ = ["Article", "extract_article"]
 FAMILIES = ("nukeviet", "generic")
 FIELDS = (
     "canonical_url", "title", "published_at", "published_raw", "updated_at",
-    "author", "authors", "source", "lead", "text", "category",
+    "author", "authors", "source", "lead", "text", "images", "category",
 )  # fmt: skip
 EXPECTED = ("title", "published_at", "text")
 
@@ -82,7 +82,8 @@ def _extract(art: Article, html: bytes | str, now: datetime | None, hint: str | 
     _apply(art, metadata.parse(sel, art.url), "metadata", settled)
     wanted = {name for name in FIELDS if name not in settled}
     if wanted:
-        found, problems = generic.fallback(sel, text, wanted=wanted, lead=art.lead, author=art.author)
+        known = {"title": art.title, "lead": art.lead, "author": art.author}
+        found, problems = generic.fallback(sel, text, wanted=wanted, known=known, url=art.url)
         art.problems.extend(problems)
         _apply(art, found, "generic", settled)
 

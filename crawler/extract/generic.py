@@ -15,6 +15,7 @@ from typing import Any
 from lxml import etree
 from parsel import Selector
 
+from crawler.extract.body import extract_body
 from crawler.extract.bylines import clean_byline, drop_trailing_bylines, split_authors
 from crawler.extract.dates import parse_datetime, parse_time
 from crawler.extract.text import block_texts, clean, node_text
@@ -52,9 +53,13 @@ def displayed(sel: Selector, *, now: datetime | None) -> dict[str, Any]:
 
 
 def fallback(
-    sel: Selector, html: str, *, wanted: set[str], lead: str | None, author: str | None
+    sel: Selector, html: str, *, wanted: set[str], known: dict[str, Any], url: str | None = None
 ) -> tuple[dict[str, Any], list[str]]:
-    """Last resort: ``<title>`` for the headline, trafilatura for the body."""
+    """Last resort: ``<title>`` for the headline; our body scorer, then trafilatura, for the body.
+
+    ``known`` holds the fields earlier layers settled (title, lead, author), which the
+    body must not repeat.
+    """
     fields: dict[str, Any] = {}
     problems: list[str] = []
     if "title" in wanted:
@@ -63,8 +68,22 @@ def fallback(
         if len(html) > MAX_BODY_CHARS:
             problems.append(f"text: page too large for the generic layer ({len(html)} chars)")
         else:
-            fields["text"] = _body(html, lead, author)
+            fields.update(_own_body(sel, known, url) or {"text": _body(html, known)})
     return {k: v for k, v in fields.items() if v}, problems
+
+
+def _own_body(sel: Selector, known: dict[str, Any], url: str | None) -> dict[str, Any] | None:
+    if not isinstance(sel.root, etree._Element):
+        return None
+    found = extract_body(
+        sel.root, url=url, title=known.get("title"), lead=known.get("lead"), author=known.get("author")
+    )
+    if found is None:
+        return None
+    text = "\n\n".join(found.paragraphs)
+    if len(text.split()) < MIN_BODY_WORDS:
+        return None
+    return {"text": text, "images": found.images}
 
 
 class _Page:
@@ -213,7 +232,7 @@ def _lead(page: _Page, anchor: etree._Element | None) -> str | None:
     return None
 
 
-def _body(html: str, lead: str | None, author: str | None) -> str | None:
+def _body(html: str, known: dict[str, Any]) -> str | None:
     import trafilatura  # slow to import; only the generic layer needs it
 
     extracted = trafilatura.extract(
@@ -222,6 +241,7 @@ def _body(html: str, lead: str | None, author: str | None) -> str | None:
     )  # fmt: skip
     if not extracted:
         return None
+    lead, author = known.get("lead"), known.get("author")
     paragraphs = [p for p in (clean(line) for line in extracted.split("\n")) if p]
     if lead and paragraphs and paragraphs[0] in lead:
         paragraphs = paragraphs[1:]

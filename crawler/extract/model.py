@@ -40,6 +40,8 @@ class Article:
     """The sapo / standfirst, kept apart from the body."""
     text: str | None = None
     """Body paragraphs joined by blank lines, without boilerplate, lead or byline."""
+    images: list[dict[str, str | None]] = field(default_factory=list)
+    """Images of the body in order: ``{"url": absolute URL, "caption": text or None}``."""
     category: str | None = None
     """Section as displayed (breadcrumb levels joined by " > ")."""
     family: str | None = None
