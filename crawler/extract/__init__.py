@@ -11,12 +11,14 @@ that produced each field. Nothing here raises on a bad page: problems are listed
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from parsel import Selector
 
 from crawler.extract import generic, metadata, nukeviet
+from crawler.extract.datelines import url_date
+from crawler.extract.dates import VN_TZ
 from crawler.extract.model import Article
 from crawler.extract.text import decode_html, looks_binary, strip_controls
 
@@ -86,6 +88,17 @@ def _extract(art: Article, html: bytes | str, now: datetime | None, hint: str | 
         found, problems = generic.fallback(sel, text, wanted=wanted, known=known, url=art.url)
         art.problems.extend(problems)
         _apply(art, found, "generic", settled)
+    if art.published_at is None and "published_at" not in settled:
+        _date_from_url(art)
+
+
+def _date_from_url(art: Article) -> None:
+    """Last resort for the day only: a full date in the URL path, midnight local time."""
+    day = url_date(art.canonical_url) or url_date(art.url)
+    if day is not None:
+        art.published_at = datetime.combine(day, time(0, 0), tzinfo=VN_TZ)
+        art.provenance["published_at"] = "url"
+        art.problems.append("published_at: day taken from the URL (no time shown)")
 
 
 def _apply(art: Article, fields: dict[str, Any], layer: str, settled: set[str]) -> None:

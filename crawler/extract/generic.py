@@ -17,7 +17,9 @@ from parsel import Selector
 
 from crawler.extract.body import extract_body
 from crawler.extract.bylines import clean_byline, drop_trailing_bylines, split_authors
-from crawler.extract.dates import parse_datetime, parse_time
+from crawler.extract.datelines import date_lines
+from crawler.extract.dates import parse_datetime
+from crawler.extract.rendered import render_script_text
 from crawler.extract.text import block_texts, clean, node_text
 
 MIN_BODY_WORDS = 5  # below this trafilatura found a menu or a label, not a body
@@ -27,7 +29,6 @@ _TITLE_SEPARATORS = (" - ", " | ", " – ", ": ", "-", "|")
 _DATE_HINT = re.compile(r"date|time|publish|ngay|posted|timestamp", re.IGNORECASE)
 _AUTHOR_HINT = re.compile(r"author|byline|tacgia|tac-gia|writer|nguontin", re.IGNORECASE)
 _LEAD_HINT = re.compile(r"sapo|lead|summary|desc|intro|head-noidung|init_content|phead", re.I)
-_HAS_CLOCK = re.compile(r"\d{1,2}\s*[:h]\s*\d{2}")
 _RIGHT = re.compile(r"right", re.IGNORECASE)
 _COUNTS = re.compile(r"\([^()]*\d[^()]*\)")  # "( 6816 bình chọn, 9 / 10 điểm)"
 _CONNECTORS = {"-", "–", "và", "&", "/"}
@@ -37,10 +38,15 @@ _SKIP = ("head", "script", "style", "noscript", "nav", "footer", "select", "opti
 
 def displayed(sel: Selector, *, now: datetime | None) -> dict[str, Any]:
     """Headline, date line, byline and sapo as shown (values only)."""
+    if isinstance(sel.root, etree._Element):
+        render_script_text(sel.root)
     page = _Page(sel)
     heading = _headline(sel, page)
     fields: dict[str, Any] = {"title": node_text(heading) if heading is not None else None}
-    raw_date = _dateline(page, heading, now)
+    raw_date, raw_updated = _datelines(page, heading, now)
+    if raw_updated:
+        fields["updated_at"] = parse_datetime(raw_updated, now=now)
+    raw_date = raw_date or raw_updated  # only an update stamp shown: the best publication time
     if raw_date:
         fields["published_raw"] = raw_date
         fields["published_at"] = parse_datetime(raw_date, now=now)
@@ -165,27 +171,11 @@ def _title_tag(sel: Selector) -> str | None:
     return title
 
 
-def _dateline(page: _Page, anchor: etree._Element | None, now: datetime | None) -> str | None:
-    """The date-classed element nearest the headline that shows a date and a time.
-
-    Without a date-like class, an element right next to the headline will do.
-    """
+def _datelines(page: _Page, anchor: etree._Element | None, now: datetime | None) -> tuple[str | None, ...]:
+    """Date-classed elements near the headline, then any element right next to it."""
     hinted = page.near(anchor, page.hinted(_DATE_HINT), window=_FAR)
     nearby = page.near(anchor, page.nodes, window=_NEAR)
-    for node in hinted + nearby:
-        text = node_text(node)
-        if not text or len(text) > 80 or not _HAS_CLOCK.search(text):
-            continue
-        if parse_datetime(text, now=now) is not None and parse_time(text) is not None:
-            return _trim_dateline(text)
-    return None
-
-
-def _trim_dateline(text: str) -> str:
-    """Drop a credit glued before the date: ``Theo Ngoisao | 25/12/2012 10:25``."""
-    parts = [p.strip() for p in text.split("|")]
-    dated = [p for p in parts if re.search(r"\d", p)]
-    return " | ".join(dated) if len(dated) < len(parts) else text
+    return date_lines(hinted + nearby, now)
 
 
 def _byline(page: _Page, anchor: etree._Element | None) -> str | None:
