@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from crawler import db
 from crawler.db.models import Base
 
-TABLES = {"site", "article", "crawl_run", "crawl_error"}
+TABLES = {"site", "article", "crawl_run", "crawl_error", "article_version", "fetch_state"}
 
 
 def _tables(url: str) -> set[str]:

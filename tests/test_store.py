@@ -138,7 +138,7 @@ def test_first_upsert_stores_a_new_article_with_every_field(session, site_id):
     assert row.canonical_url == URL and row.url == URL + "?utm_source=rss"
     assert row.title == "Hội nghị tổng kết năm 2025"
     assert row.published_raw == "Thứ Tư, 22/10/2025, 14:30"
-    assert row.content_hash == db.content_hash(row.title, row.text)
+    assert row.content_hash == db.content_hash(row.title, row.text, row.published_at, row.author)
     assert row.provenance == {"title": "family:nukeviet", "published_at": "metadata"}
     assert (row.raw_encoding, row.http_status, row.discovered_via) == ("utf-8", 200, "feed")
     assert row.first_seen_at == row.last_seen_at == row.last_changed_at == T0
@@ -148,12 +148,14 @@ def test_first_upsert_stores_a_new_article_with_every_field(session, site_id):
 def test_unchanged_content_only_bumps_last_seen_at(session, site_id):
     upsert(session, site_id, make_article(), T0)
     later = T0 + timedelta(hours=6)
-    result = upsert(session, site_id, make_article(author="Someone Else"), later, http_status=203)
+    # The category and the provenance are not part of an edit (title, text, date, author are).
+    result = upsert(session, site_id, make_article(category="Khác", provenance={}), later,
+                    http_status=203)
     assert result == "unchanged"
     (row,) = article_rows(session)
     assert row.last_seen_at == later
     assert row.first_seen_at == row.last_changed_at == T0
-    assert (row.author, row.http_status) == ("Lò Văn A", 200)
+    assert (row.category, row.http_status) == ("Tin tức > Chính trị", 200)
 
 
 def test_changed_text_updates_fields_and_last_changed_at(session, site_id):
@@ -165,7 +167,7 @@ def test_changed_text_updates_fields_and_last_changed_at(session, site_id):
     assert upsert(session, site_id, edited, later, run_id=run2, discovered_via="sitemap") == "updated"
     (row,) = article_rows(session)
     assert (row.text, row.author) == ("Đoạn một, đã sửa.", "Lò Thị B")
-    assert row.content_hash == db.content_hash(edited.title, edited.text)
+    assert row.content_hash == db.content_hash(edited.title, edited.text, edited.published_at, edited.author)
     assert row.last_changed_at == row.last_seen_at == later
     assert row.first_seen_at == T0
     assert row.crawl_run_id == run2
@@ -255,7 +257,7 @@ def test_run_start_finish_with_error_records(session, site_id):
     session.expire_all()
     run = session.get(CrawlRunRow, run_id)
     assert (run.status, run.ended_at) == ("partial", T0 + timedelta(minutes=2))
-    assert [getattr(run, name) for name in db.RUN_COUNTS] == [10, 8, 7, 1, 0, 2]
+    assert [getattr(run, name) for name in db.RUN_COUNTS] == [10, 8, 7, 1, 0, 0, 2]
     assert run.errors == {"http_500": 1, "timeout": 1}
     assert run.error_summary == "http_500: 1, timeout: 1"
     errors = session.scalars(sa.select(CrawlErrorRow).order_by(CrawlErrorRow.id)).all()

@@ -17,15 +17,19 @@ from crawler.db.engine import (
     upgrade,
 )
 from crawler.db.models import (
+    ARTICLE_STATUSES,
     DISCOVERY_SOURCES,
     RUN_COUNTS,
     RUN_STATUSES,
     ArticleRow,
+    ArticleVersionRow,
     Base,
     CrawlErrorRow,
     CrawlRunRow,
+    FetchStateRow,
     SiteRow,
 )
+from crawler.db.fetch_state import load_fetch_states, save_fetch_state
 from crawler.db.queries import (
     SiteSummary,
     count_articles,
@@ -46,7 +50,18 @@ from crawler.db.store import (
     upsert_article,
 )
 
+from crawler.db.versions import KnownArticle, article_versions, known_articles, mark_missing
+
 __all__ = [
+    "ARTICLE_STATUSES",
+    "ArticleVersionRow",
+    "FetchStateRow",
+    "KnownArticle",
+    "article_versions",
+    "known_articles",
+    "load_fetch_states",
+    "mark_missing",
+    "save_fetch_state",
     "DATABASE_URL_ENV",
     "DEFAULT_DATABASE_URL",
     "DISCOVERY_SOURCES",

@@ -25,7 +25,8 @@ NAMING_CONVENTION = {
 
 RUN_STATUSES = ("running", "ok", "partial", "failed")
 DISCOVERY_SOURCES = ("feed", "sitemap", "listing")
-RUN_COUNTS = ("discovered", "fetched", "stored_new", "updated", "unchanged", "failed")
+RUN_COUNTS = ("discovered", "fetched", "stored_new", "updated", "unchanged", "removed", "failed")
+ARTICLE_STATUSES = ("active", "removed")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -70,6 +71,8 @@ class ArticleRow(Base):
             name="discovered_via",
         ),
         sa.Index(None, "site_id", "published_at"),
+        sa.Index(None, "site_id", "next_check_at"),
+        sa.CheckConstraint(_one_of("status", ARTICLE_STATUSES), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,7 +107,19 @@ class ArticleRow(Base):
     crawl_run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("crawl_run.id"), index=True)
     """The run that stored the current content."""
 
+    status: Mapped[str] = mapped_column(sa.String(16), default="active", server_default="active")
+    """``active``, or ``removed`` after two consecutive checks found it gone (404/410)."""
+    removed_at: Mapped[datetime | None]
+    missing_checks: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Consecutive revisits that found the article gone."""
+    next_check_at: Mapped[datetime | None]
+    """When the revisit policy wants the article fetched again (see ``crawler.revisit``)."""
+    version_count: Mapped[int] = mapped_column(default=1, server_default="1")
+
     site: Mapped[SiteRow] = relationship(back_populates="articles", lazy="raise")
+    versions: Mapped[list[ArticleVersionRow]] = relationship(
+        back_populates="article", lazy="raise", order_by="ArticleVersionRow.version"
+    )
 
     @property
     def site_key(self) -> str:
@@ -135,6 +150,9 @@ class CrawlRunRow(Base):
     errors: Mapped[dict[str, Any]] = mapped_column(default=dict)
     """Error counts by kind, e.g. ``{"http_500": 12, "timeout": 1}``."""
     error_summary: Mapped[str | None] = mapped_column(sa.Text)
+    removed: Mapped[int] = mapped_column(default=0, server_default="0")
+    report: Mapped[dict[str, Any] | None]
+    """The crawl report: discovered per channel, HTTP status counts, requests, skips."""
 
     site: Mapped[SiteRow] = relationship(back_populates="runs", lazy="raise")
 
@@ -163,3 +181,41 @@ class CrawlErrorRow(Base):
     at: Mapped[datetime]
 
     crawl_run: Mapped[CrawlRunRow] = relationship(back_populates="error_records", lazy="raise")
+
+
+class ArticleVersionRow(Base):
+    """One stored version of an article's extracted fields (version 1 = first sighting)."""
+
+    __tablename__ = "article_version"
+    __table_args__ = (sa.UniqueConstraint("article_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(sa.ForeignKey("article.id", ondelete="CASCADE"))
+    version: Mapped[int]
+    captured_at: Mapped[datetime]
+    crawl_run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("crawl_run.id"))
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    title: Mapped[str | None] = mapped_column(sa.Text)
+    published_at: Mapped[datetime | None]
+    author: Mapped[str | None] = mapped_column(sa.Text)
+    lead: Mapped[str | None] = mapped_column(sa.Text)
+    text: Mapped[str | None] = mapped_column(sa.Text)
+    category: Mapped[str | None] = mapped_column(sa.Text)
+    diff: Mapped[str | None] = mapped_column(sa.Text)
+    """Unified diff of the extracted fields against the previous version (None for v1)."""
+
+    article: Mapped[ArticleRow] = relationship(back_populates="versions", lazy="raise")
+
+
+class FetchStateRow(Base):
+    """Validators of a discovery URL (feed, sitemap, listing) for conditional GETs."""
+
+    __tablename__ = "fetch_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id"))
+    url: Mapped[str] = mapped_column(sa.Text, unique=True)
+    etag: Mapped[str | None] = mapped_column(sa.Text)
+    last_modified: Mapped[str | None] = mapped_column(sa.Text)
+    http_status: Mapped[int | None]
+    fetched_at: Mapped[datetime]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 import zlib
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
 import sqlalchemy as sa
@@ -25,6 +25,7 @@ from crawler.db.models import (
     CrawlRunRow,
     SiteRow,
 )
+from crawler.db.versions import after_upsert
 from crawler.extract.model import Article
 from crawler.registry import Site
 
@@ -83,8 +84,9 @@ def finish_run(
     counts: dict[str, int],
     errors: dict[str, int],
     error_summary: str | None,
+    report: dict[str, Any] | None = None,
 ) -> None:
-    """Close a run with its final status, counters and error counts by kind.
+    """Close a run with its final status, counters, error counts by kind and crawl report.
 
     ``counts`` keys are a subset of ``RUN_COUNTS``; missing ones stay as they were.
     """
@@ -102,6 +104,8 @@ def finish_run(
         setattr(run, name, int(value))
     run.errors = {kind: int(n) for kind, n in errors.items()}
     run.error_summary = error_summary
+    if report is not None:
+        run.report = report
     session.flush()
 
 
@@ -129,10 +133,15 @@ def record_error(
     return row.id
 
 
-def content_hash(title: str | None, text: str | None) -> str:
-    """Hex sha256 of the NFC title and text, joined by a newline (so "ab"+"c" != "a"+"bc")."""
-    joined = unicodedata.normalize("NFC", title or "") + "\n" + unicodedata.normalize("NFC", text or "")
-    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+def content_hash(title: str | None, text: str | None, published_at: datetime | None = None,
+                 author: str | None = None) -> str:
+    """Hex sha256 of the NFC extracted fields that make an edit: title and text, plus the
+    publication time and author when given, newline-joined (so "ab"+"c" != "a"+"bc")."""
+    parts = [unicodedata.normalize("NFC", title or ""), unicodedata.normalize("NFC", text or "")]
+    if published_at is not None or author is not None:
+        stamp = published_at.astimezone(UTC).isoformat() if published_at else ""
+        parts += [stamp, unicodedata.normalize("NFC", author or "")]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
 def compress_html(raw_html: bytes) -> bytes:
@@ -192,7 +201,7 @@ def upsert_article(
         raise ValueError("article has neither canonical_url nor url")
     if discovered_via not in (None, *DISCOVERY_SOURCES):
         raise ValueError(f"discovered_via must be one of {DISCOVERY_SOURCES} or None")
-    digest = content_hash(article.title, article.text)
+    digest = content_hash(article.title, article.text, article.published_at, article.author)
     content = {
         "url": article.url or key,
         "title": article.title,
@@ -228,6 +237,8 @@ def upsert_article(
         insert = insert.on_conflict_do_nothing(index_elements=["canonical_url"])
         # RETURNING, not rowcount: PostgreSQL reports -1 for an insert with RETURNING.
         if session.execute(insert.returning(col.id)).first() is not None:
+            after_upsert(session, key, "new", article, run_id=run_id, digest=digest,
+                         seen_at=seen_at)
             return "new"
         changed = (
             sa.update(table)
@@ -235,6 +246,8 @@ def upsert_article(
             .values(last_seen_at=later_seen, **content)
         )
         if _rowcount(session, changed):
+            after_upsert(session, key, "updated", article, run_id=run_id, digest=digest,
+                         seen_at=seen_at)
             return "updated"
         same = (
             sa.update(table)
@@ -242,5 +255,7 @@ def upsert_article(
             .values(last_seen_at=later_seen)
         )
         if _rowcount(session, same):
+            after_upsert(session, key, "unchanged", article, run_id=run_id, digest=digest,
+                         seen_at=seen_at)
             return "unchanged"
     raise RuntimeError(f"article {key} kept changing under concurrent writers")

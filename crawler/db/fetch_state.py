@@ -1,0 +1,33 @@
+"""Validators (ETag, Last-Modified) of discovery URLs, for conditional GETs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import cast
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from crawler.db.models import FetchStateRow
+
+_TABLE = cast(sa.Table, FetchStateRow.__table__)
+
+
+def load_fetch_states(session: Session, site_id: int) -> dict[str, tuple[str | None, str | None]]:
+    """``{url: (etag, last_modified)}`` for every discovery URL of a site."""
+    rows = session.execute(
+        sa.select(FetchStateRow.url, FetchStateRow.etag, FetchStateRow.last_modified)
+        .where(FetchStateRow.site_id == site_id)
+    ).all()
+    return {url: (etag, modified) for url, etag, modified in rows}
+
+
+def save_fetch_state(session: Session, site_id: int, url: str, *, etag: str | None,
+                     last_modified: str | None, http_status: int, at: datetime) -> None:
+    """Insert or replace the validators of one URL."""
+    from crawler.db.store import _dialect_insert
+
+    values = {"site_id": site_id, "etag": etag, "last_modified": last_modified,
+              "http_status": http_status, "fetched_at": at}
+    stmt = _dialect_insert(session, _TABLE).values(url=url, **values)
+    session.execute(stmt.on_conflict_do_update(index_elements=["url"], set_=values))

@@ -1,0 +1,124 @@
+"""Article versions, removals and the revisit schedule in the store.
+
+Called by ``store.upsert_article`` after it decides new / updated / unchanged, and by
+the store pipeline when a revisit finds an article gone. Flush only; never commit.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from crawler import revisit
+from crawler.db.models import ArticleRow, ArticleVersionRow
+from crawler.extract.model import Article
+
+VERSIONED_FIELDS = ("title", "published_at", "author", "lead", "text", "category")
+
+
+@dataclass(frozen=True)
+class KnownArticle:
+    """What the spider needs to know about a stored article to decide whether to fetch it."""
+
+    url: str
+    canonical_url: str
+    status: str
+    last_seen_at: datetime
+    next_check_at: datetime | None
+
+
+def _render(fields: dict[str, object]) -> list[str]:
+    lines = [f"{name}: {fields.get(name) or ''}" for name in ("title", "published_at", "author",
+                                                               "category")]
+    lines.append("")
+    lines += [f"lead: {fields.get('lead') or ''}", ""]
+    lines += str(fields.get("text") or "").split("\n")
+    return lines
+
+
+def field_diff(old: dict[str, object], new: dict[str, object]) -> str:
+    """A readable unified diff of two versions' extracted fields (not the whole page)."""
+    return "\n".join(difflib.unified_diff(_render(old), _render(new), "before", "after", lineterm=""))
+
+
+def _fields(article: Article) -> dict[str, object]:
+    return {name: getattr(article, name) for name in VERSIONED_FIELDS}
+
+
+def after_upsert(session: Session, key: str, outcome: str, article: Article, *,
+                 run_id: int | None, digest: str, seen_at: datetime) -> None:
+    """Record the version (v1 when new, vN+1 with a diff when updated) and reschedule."""
+    row = session.execute(
+        sa.select(ArticleRow.id, ArticleRow.first_seen_at, ArticleRow.version_count)
+        .where(ArticleRow.canonical_url == key)
+    ).one()
+    values: dict[str, object] = {
+        "status": "active", "removed_at": None, "missing_checks": 0,
+        "next_check_at": revisit.next_check_at(row.first_seen_at, seen_at),
+    }
+    if outcome in ("new", "updated"):
+        version = 1 if outcome == "new" else row.version_count + 1
+        diff = None
+        if outcome == "updated":
+            previous = session.scalars(
+                sa.select(ArticleVersionRow).where(ArticleVersionRow.article_id == row.id)
+                .order_by(ArticleVersionRow.version.desc()).limit(1)
+            ).first()
+            old = {n: getattr(previous, n) for n in VERSIONED_FIELDS} if previous else {}
+            diff = field_diff(old, _fields(article))
+        session.add(ArticleVersionRow(
+            article_id=row.id, version=version, captured_at=seen_at, crawl_run_id=run_id,
+            content_hash=digest, diff=diff, **_fields(article),
+        ))
+        values["version_count"] = version
+    session.execute(sa.update(ArticleRow).where(ArticleRow.id == row.id).values(**values))
+    session.flush()
+
+
+def mark_missing(session: Session, url: str, seen_at: datetime) -> str:
+    """A revisit found the article gone: ``missing`` the first time, ``removed`` the second.
+
+    The stored copy stays; only its status changes. Returns ``unknown`` for a URL that is
+    not stored.
+    """
+    row = session.scalars(
+        sa.select(ArticleRow).where(sa.or_(ArticleRow.canonical_url == url, ArticleRow.url == url))
+    ).first()
+    if row is None:
+        return "unknown"
+    if row.status == "removed":
+        row.next_check_at = seen_at + revisit.LATE_INTERVAL
+        session.flush()
+        return "removed_before"
+    row.missing_checks += 1
+    if row.missing_checks >= revisit.MISSING_CHECKS_TO_REMOVE:
+        row.status = "removed"
+        row.removed_at = seen_at
+        row.next_check_at = seen_at + revisit.LATE_INTERVAL
+        outcome = "removed"
+    else:
+        row.next_check_at = seen_at + revisit.MISSING_RECHECK
+        outcome = "missing"
+    session.flush()
+    return outcome
+
+
+def known_articles(session: Session, site_id: int) -> list[KnownArticle]:
+    """Every stored article of a site, without content: for incremental discovery."""
+    rows = session.execute(
+        sa.select(ArticleRow.url, ArticleRow.canonical_url, ArticleRow.status,
+                  ArticleRow.last_seen_at, ArticleRow.next_check_at)
+        .where(ArticleRow.site_id == site_id)
+    ).all()
+    return [KnownArticle(*row) for row in rows]
+
+
+def article_versions(session: Session, article_id: int) -> list[ArticleVersionRow]:
+    return list(session.scalars(
+        sa.select(ArticleVersionRow).where(ArticleVersionRow.article_id == article_id)
+        .order_by(ArticleVersionRow.version)
+    ))
