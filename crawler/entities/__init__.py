@@ -32,8 +32,16 @@ _FIXED_RE = re.compile(
 _HCM_PERSON = re.compile(r"\b(Chủ tịch|Bác)\s+(Hồ Chí Minh|Hồ)\b")
 
 
+_CREDIT_RE = re.compile(r"\(?\b(?:Ảnh|Nguồn|Video|Clip)\s*:[^\n()]*\)?")
+
+
 def _fixed_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _FIXED_RE.finditer(text)]
+
+
+def _credit_spans(text: str) -> list[tuple[int, int]]:
+    """Photo and source credits ("Ảnh: Báo Thái Nguyên") are bylines, not mentions."""
+    return [(m.start(), m.end()) for m in _CREDIT_RE.finditer(text)]
 
 
 def _special_people(text: str) -> list[Mention]:
@@ -48,15 +56,23 @@ def _special_people(text: str) -> list[Mention]:
     return out
 
 
-def _select(cands: list[Mention], blocked: list[tuple[int, int]], size: int) -> list[Mention]:
+def _mask(spans: list[tuple[int, int]], size: int) -> bytearray:
+    out = bytearray(size + 1)
+    for s, e in spans:
+        out[s:e] = b"\x01" * (e - s)
+    return out
+
+
+def _select(cands: list[Mention], blocked: list[tuple[int, int]], text: str) -> list[Mention]:
     """Keep non-overlapping mentions: higher priority first, then longer."""
-    fixed = bytearray(size + 1)
-    for s, e in blocked:
-        fixed[s:e] = b"\x01" * (e - s)
+    size = len(text)
+    fixed, credit = _mask(blocked, size), _mask(_credit_spans(text), size)
     used = bytearray(size + 1)
     kept: list[Mention] = []
     for m in sorted(cands, key=lambda m: (-m.priority, -(m.end - m.outer_start), m.start)):
         if m.label != "ORG" and any(fixed[m.start : m.end]):
+            continue
+        if any(credit[m.start : m.end]):
             continue
         if any(used[m.outer_start : m.end]):
             continue
@@ -102,7 +118,7 @@ def _extract_nfc(text: str, source_province: str | None) -> list[Mention]:
     places = find_places(toks, text, source_province)
     resolve(places, source_province)
     _org_context(orgs, places, source_province)
-    return _select(people + orgs + places, blocked, len(text))
+    return _select(people + orgs + places, blocked, text)
 
 
 def extract_entities(text: str, *, source_province: str | None = None, author: str | None = None) -> Entities:

@@ -6,7 +6,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-TOKEN_RE = re.compile(r"\w+(?:[./']\w+)*\.?|[^\w\s]|\n", re.UNICODE)
+TOKEN_RE = re.compile(r"\w+(?:[./'&]\w+)*\.?|[^\w\s]|\n", re.UNICODE)
+_UY_RE = re.compile(r"u([ỳýỷỹỵ])(?!\w)")
+_UY = {"ỳ": "ùy", "ý": "úy", "ỷ": "ủy", "ỹ": "ũy", "ỵ": "ụy"}
 
 
 def to_nfc(text: str) -> tuple[str, list[int] | None]:
@@ -48,7 +50,10 @@ class Token:
 
 
 def _tok(text: str, start: int, end: int) -> Token:
-    return Token(text, start, end, text.lower())
+    low = text.lower()
+    if "u" in low:
+        low = _UY_RE.sub(lambda m: _UY[m.group(1)], low)  # "uỷ" and "ủy" are one word
+    return Token(text, start, end, low)
 
 
 def tokenize(text: str) -> list[Token]:

@@ -33,7 +33,7 @@ CUES = (
     "võ sư", "võ sĩ", "thí sinh", "học sinh", "sinh viên", "em", "bị cáo", "đối tượng", "tài xế",
     "đại tướng", "thượng tướng", "trung tướng", "thiếu tướng", "đại tá", "thượng tá", "trung tá",
     "thiếu tá", "đại úy", "thượng úy", "trung úy", "thiếu úy", "thượng sĩ", "trung sĩ", "hạ sĩ",
-    "binh nhất", "binh nhì", "chiến sĩ", "già làng",
+    "binh nhất", "binh nhì", "chiến sĩ", "già làng", "hlv", "huấn luyện viên", "phu nhân", "chí sĩ",
 )  # fmt: skip
 # Cues strong enough that a single capitalised word after them is a name ("ông Tuấn").
 STRONG_CUES = frozenset(c for c in CUES if c not in {"em", "cô", "mẹ", "bác", "cụ", "cháu"})
@@ -50,7 +50,8 @@ ROLE_HEADS = (
     "đại biểu quốc hội", "trưởng đoàn", "phó trưởng đoàn", "thành viên", "thường trực", "nguyên",
     "trưởng", "phó", "tổng thư ký", "thư ký", "kế toán trưởng", "tổng biên tập", "phó tổng biên tập",
     "đại sứ", "đoàn trưởng", "trưởng thôn", "trưởng bản", "bí thư chi bộ", "chủ nhiệm hợp tác xã",
-    "người phát ngôn", "trợ lý", "chuyên viên", "cán bộ", "đội trưởng", "phó đội trưởng", "điều tra viên",
+    "người phát ngôn", "tổng tham mưu trưởng", "phó tổng tham mưu trưởng", "tham mưu trưởng", "trợ lý",
+    "chuyên viên", "cán bộ", "đội trưởng", "phó đội trưởng", "điều tra viên",
 )  # fmt: skip
 
 # Lower-case words that end a role segment (the verb or preposition after the role).
@@ -72,6 +73,9 @@ Công Quân Lễ Văn Người Chương Ngân Trường Bệnh Khu Xuân Tết �
 
 # Spans inside which no person or place is found: ideology, awards, streets named after people.
 FIXED_PHRASES = (
+    "mẹ việt nam anh hùng",
+    "anh hùng lực lượng vũ trang nhân dân",
+    "anh hùng lao động",
     "tư tưởng hồ chí minh",
     "chủ nghĩa mác - lênin",
     "chủ nghĩa mác-lênin",
@@ -98,7 +102,8 @@ COUNTRIES = frozenset((
     "Pháp", "Đức", "Thái Lan", "Singapore", "Indonesia", "Malaysia", "Philippines", "Myanmar",
     "Ấn Độ", "Úc", "Australia", "Triều Tiên", "Cuba", "Đài Loan", "Hồng Kông", "Italy", "Ý",
     "Tây Ban Nha", "Canada", "Brazil", "Israel", "Ukraine", "Hà Lan", "Bỉ", "Thụy Sĩ", "Thụy Điển",
-    "Na Uy", "Đan Mạch", "Phần Lan", "New Zealand", "Mông Cổ", "Belarus", "Ba Lan", "Séc",
+    "Na Uy", "Đan Mạch", "Phần Lan", "New Zealand", "UAE", "Maldives", "Guam", "Qatar", "Ả Rập Xê Út",
+    "Iran", "Iraq", "Mông Cổ", "Belarus", "Ba Lan", "Séc",
     "Hungary", "Venezuela", "Argentina", "Mexico", "Chile", "Peru",
 ))  # fmt: skip
 
@@ -116,4 +121,6 @@ PLACE_LEVELS = {
     "đặc khu": "đặc khu", "thôn": "thôn", "làng": "làng", "bản": "bản", "buôn": "buôn", "ấp": "ấp",
     "tổ dân phố": "tổ dân phố", "khu phố": "khu phố", "xóm": "xóm", "plei": "làng", "khối": "khối",
 }  # fmt: skip
+# Words after which a person's name names a street, square or school, not the person.
+NAMED_AFTER = frozenset({"đường", "phố", "trường", "lộ", "cầu", "thcs", "thpt", "nguyễn", "tiểu", "học"})
 VILLAGE_LEVELS = frozenset({"thôn", "làng", "bản", "buôn", "ấp", "tổ dân phố", "khu phố", "xóm", "khối"})

@@ -5,6 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+_FIELDS = {
+    "PER": ("cue", "roles"),
+    "LOC": ("level", "level_stated", "unit_code_2024", "unit_name_2024", "unit_code_2025",
+            "unit_name_2025", "province_code_2025", "resolved", "candidates"),
+    "ORG": ("province", "district"),
+}  # fmt: skip
+_ALWAYS = {"resolved"}
+
 
 @dataclass
 class Mention:
@@ -36,9 +44,10 @@ class Mention:
     priority: int = 0
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the common fields plus those of this label that have a value."""
         d = asdict(self)
-        d.pop("priority")
-        return {k: v for k, v in d.items() if v not in (None, [], False) or k in ("start", "end")}
+        keep = ("start", "end", "label", "text", "normalized", "outer_start", *_FIELDS[self.label])
+        return {k: d[k] for k in keep if (d[k] is not None and d[k] != []) or k in _ALWAYS}
 
 
 @dataclass

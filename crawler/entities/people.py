@@ -28,6 +28,8 @@ def _name_at(toks: list[Token], j: int, lo: int, hi: int, places: set[str]) -> i
         return 0
     if name_key(" ".join(t.text for t in toks[j:k])) in places:
         return 0
+    if n >= 3 and name_key(" ".join(t.text for t in toks[j : j + 2])) in places:
+        return 0
     return n
 
 
@@ -41,7 +43,13 @@ def _role_chain(toks: list[Token], i: int, text: str) -> tuple[list[str], int]:
         start, k = i + 1, i + 1 + n
         while k < len(toks) and toks[k].text not in _SEG_END:
             t = toks[k]
-            if t.text in {"-", "–"} and k + 1 < len(toks) and not toks[k + 1].cap:
+            if t.cap and t.text in lx.SURNAMES and _name_at(toks, k, 2, 4, set()) and not toks[k - 1].cap:
+                return roles, i  # "…, Thủ tướng Chính phủ Phạm Minh Chính": the next person's role
+            if (
+                t.text in {"-", "–"}
+                and k + 1 < len(toks)
+                and not (toks[k + 1].cap or toks[k + 1].text.isupper())
+            ):
                 break
             if not t.cap and t.low in lx.ROLE_STOPS and not _inside_org(toks, k):
                 break
@@ -76,6 +84,20 @@ def _role_before(toks: list[Token], i: int, text: str, places: set[str]) -> tupl
             break
         k += 1
     return 0, 0, ""
+
+
+def _roles_backwards(toks: list[Token], i: int, text: str) -> list[str]:
+    """Earlier segments of a chain written before the name ("Ủy viên Bộ Chính trị, Giám đốc …, X")."""
+    out: list[str] = []
+    while i > 1 and toks[i - 1].text == "," and len(out) < 6:
+        s = i - 2
+        while s > 0 and toks[s - 1].text not in _SEG_END and toks[s - 1].text not in {"-", "–"}:
+            s -= 1
+        if not toks[s].cap or not longest(toks, s, _ROLE_HEADS)[1]:
+            break
+        out.insert(0, text[toks[s].start : toks[i - 2].end])
+        i = s
+    return out
 
 
 def _mention(toks, j, m, text, cue_start, cue, roles, priority) -> Mention:
@@ -115,8 +137,14 @@ def _person_at(toks, i, text, places) -> tuple[Mention, int] | None:
     j, m, role = _role_before(toks, i, text, places)
     if m:
         roles, nxt = _role_chain(toks, j + m, text)
-        return _mention(toks, j, m, text, toks[j].start, None, [role, *roles], 3), nxt
-    if t.cap and t.text in lx.SURNAMES and (i == 0 or not toks[i - 1].cap):
+        before = _roles_backwards(toks, i, text)
+        return _mention(toks, j, m, text, toks[j].start, None, [*before, role, *roles], 3), nxt
+    if (
+        t.cap
+        and t.text in lx.SURNAMES
+        and (i == 0 or not toks[i - 1].cap)
+        and (i == 0 or toks[i - 1].low not in lx.NAMED_AFTER)
+    ):
         m = _name_at(toks, i, 2, 4, places)
         if m:
             roles, nxt = _role_chain(toks, i + m, text)

@@ -36,6 +36,8 @@ def _cap_run(toks: list[Token], j: int, hi: int = 4) -> int:
 
 
 def _key(toks: list[Token], j: int, n: int) -> str:
+    if toks[j + n - 1].text == "-":
+        return ""
     return name_key(" ".join(t.text for t in toks[j : j + n]))
 
 
@@ -63,6 +65,8 @@ def _with_level(toks: list[Token], i: int, text: str) -> tuple[list[Mention], in
     if toks[i].low.startswith("tp.") and len(toks[i].text) > 3:  # TP.HCM, TP.Quy Nhơn
         return [], i + 1
     level = lx.PLACE_LEVELS[word]
+    if level in lx.VILLAGE_LEVELS and toks[i].cap and i > 0 and toks[i - 1].text not in {".", "\n"}:
+        return [], i + 1
     tiers = gz.LEVEL_TIERS.get(word.rstrip("."))
     j = i + n
     run = _cap_run(toks, j)
@@ -90,14 +94,19 @@ def _with_level(toks: list[Token], i: int, text: str) -> tuple[list[Mention], in
 
 
 def _bare(toks: list[Token], i: int, text: str, districts: set[str]) -> tuple[Mention | None, int]:
-    if not toks[i].cap or (i > 0 and toks[i - 1].cap):
+    if not toks[i].cap:
         return None, i + 1
-    run = _cap_run(toks, i)
+    after_cap = i > 0 and toks[i - 1].cap
+    run = _cap_run(toks, i, 6)
     for m in range(run, 0, -1):
         key = _key(toks, i, m)
         if m == 1 and (run > 1 or len(key) < 2):
             continue
-        if key in _COUNTRY_KEYS or key in lx.PROVINCE_ALIASES or key in districts:
+        if key in _COUNTRY_KEYS and (m > 1 or not after_cap):
+            return _mk(toks, i, m, text, toks[i].start, None, False), i + m
+        if after_cap:
+            continue
+        if key in lx.PROVINCE_ALIASES or key in districts:
             return _mk(toks, i, m, text, toks[i].start, None, False), i + m
         units = gz.load().by_name.get(key, [])
         if m > 1 and any(u.tier == "province" for u in units):

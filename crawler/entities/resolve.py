@@ -19,7 +19,7 @@ from crawler.entities.model import Mention
 class Context:
     provinces_2024: set[str] = field(default_factory=set)
     provinces_2025: set[str] = field(default_factory=set)
-    districts: set[str] = field(default_factory=set)
+    districts: dict[str, str] = field(default_factory=dict)  # code -> name as written
 
 
 def _candidates(m: Mention) -> list[Unit]:
@@ -31,6 +31,8 @@ def _candidates(m: Mention) -> list[Unit]:
     tiers = gz.LEVEL_TIERS.get(m.level or "")
     if m.level_stated and tiers:
         units = [u for u in units if u.tier in tiers]
+    if not m.level_stated and any(u.tier != "commune" for u in units):
+        units = [u for u in units if u.tier != "commune"]  # a bare name is a province or district
     return units
 
 
@@ -43,8 +45,8 @@ def _score(u: Unit, m: Mention, ctx: Context) -> float:
         s += 3
     elif prov is not None and prov.code in provs:
         s += 2
-    if u.system == "2024" and u.tier == "commune" and u.parent in ctx.districts:
-        s += 4
+    if u.system == "2024" and u.tier == "commune" and ctx.districts.get(u.parent, m.text) != m.text:
+        s += 4  # its district is named elsewhere in the text (not by this very name)
     if m.level and name_key(u.type) == name_key(m.level):
         s += 1
     if not m.level_stated and u.tier == "district":
@@ -112,7 +114,7 @@ def resolve(mentions: list[Mention], source_province: str | None) -> None:
     for m in mentions:
         unit = _pick(m, ctx)
         if unit is not None and unit.tier == "district":
-            ctx.districts.add(unit.code)
+            ctx.districts[unit.code] = m.text
     for m in mentions:
         unit = _pick(m, ctx)
         if unit is not None:
