@@ -45,7 +45,7 @@ def _score(u: Unit, m: Mention, ctx: Context) -> float:
         s += 3
     elif prov is not None and prov.code in provs:
         s += 2
-    if u.system == "2024" and u.tier == "commune" and ctx.districts.get(u.parent, m.text) != m.text:
+    if u.system == "2024" and u.tier == "commune" and ctx.districts.get(u.parent or "", m.text) != m.text:
         s += 4  # its district is named elsewhere in the text (not by this very name)
     if m.level and name_key(u.type) == name_key(m.level):
         s += 1
