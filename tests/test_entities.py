@@ -152,3 +152,15 @@ def test_ambiguous_commune_without_context_stays_unresolved():
     ents = extract_entities("Bà con xã Tân Lập đã hoàn thành thu hoạch lúa.")
     (place,) = ents.places
     assert not place.resolved and place.mentions[0].candidates > 1 and place.unit_code_2024 is None
+
+
+def test_article_fields_are_json_ready(seed):
+    import json
+
+    from crawler.entities import article_fields
+
+    text, _ = seed
+    fields = article_fields(text, source_province="Sơn La")
+    assert sorted(fields) == ["organizations", "people", "places"]
+    assert {p["name"] for p in fields["people"]} == {"Mai Thu Hương", "Nguyễn Hoài Thu", "Bùi Thái Sơn"}
+    json.dumps(fields, ensure_ascii=False)

@@ -23,7 +23,7 @@ from crawler.entities.people import find_people
 from crawler.entities.places import big_names, find_places
 from crawler.entities.resolve import resolve
 
-__all__ = ["Entities", "Mention", "Organization", "Person", "Place", "extract_entities"]
+__all__ = ["Entities", "Mention", "Organization", "Person", "Place", "article_fields", "extract_entities"]
 
 _FIXED_RE = re.compile(
     "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(lx.FIXED_PHRASES, key=len, reverse=True)),
@@ -142,3 +142,19 @@ def extract_entities(text: str, *, source_province: str | None = None, author: s
             m.start, m.end, m.outer_start = offsets[m.start], offsets[m.end], offsets[m.outer_start]
             m.text = text[m.start : m.end]
     return merge_entities(mentions, source_province)
+
+
+def article_fields(text: str, *, source_province: str | None = None, author: str | None = None) -> dict:
+    """JSON-ready ``people``, ``places`` and ``organizations`` for one article's text."""
+    ents = extract_entities(text, source_province=source_province, author=author)
+    spans = lambda ms: [[m.start, m.end] for m in ms]  # noqa: E731
+    return {
+        "people": [{"name": p.name, "aliases": p.aliases, "roles": p.roles, "cues": p.cues,
+                    "spans": spans(p.mentions)} for p in ents.people],
+        "places": [{"name": p.name, "level": p.level, "unit_code_2024": p.unit_code_2024,
+                    "unit_name_2024": p.unit_name_2024, "unit_code_2025": p.unit_code_2025,
+                    "unit_name_2025": p.unit_name_2025, "resolved": p.resolved,
+                    "spans": spans(p.mentions)} for p in ents.places],
+        "organizations": [{"name": o.name, "province": o.province, "district": o.district,
+                           "spans": spans(o.mentions)} for o in ents.organizations],
+    }  # fmt: skip
