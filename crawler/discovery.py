@@ -7,7 +7,8 @@ so the same code serves the spider, ``sites check`` and tests.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree
@@ -26,6 +27,8 @@ class SitemapResult:
 
     is_index: bool
     urls: list[str]
+    lastmods: dict[str, datetime] = field(default_factory=dict)
+    """``<lastmod>`` of the URLs that have a parseable, timezone-aware one."""
 
 
 def normalize_url(url: str) -> str:
@@ -128,8 +131,26 @@ def sitemap_entries(data: bytes, sitemap_url: str) -> SitemapResult:
     kind = _local(root.tag)
     if kind not in ("urlset", "sitemapindex"):
         raise FeedError(f"sitemap root element is <{kind}>, not urlset/sitemapindex")
-    urls = []
-    for el in root.iter():
-        if _local(el.tag) == "loc" and (el.text or "").strip():
-            urls.append(normalize_url(urljoin(sitemap_url, el.text.strip())))
-    return SitemapResult(is_index=kind == "sitemapindex", urls=list(dict.fromkeys(urls)))
+    urls: list[str] = []
+    lastmods: dict[str, datetime] = {}
+    for entry in root:
+        loc = next((c for c in entry if _local(c.tag) == "loc" and (c.text or "").strip()), None)
+        if loc is None:
+            continue
+        url = normalize_url(urljoin(sitemap_url, (loc.text or "").strip()))
+        urls.append(url)
+        mod = next((c for c in entry if _local(c.tag) == "lastmod"), None)
+        stamp = _w3c_datetime((mod.text or "") if mod is not None else "")
+        if stamp is not None:
+            lastmods[url] = stamp
+    return SitemapResult(is_index=kind == "sitemapindex", urls=list(dict.fromkeys(urls)),
+                         lastmods=lastmods)
+
+
+def _w3c_datetime(text: str) -> datetime | None:
+    """A sitemap ``lastmod`` (W3C datetime) when it carries a time zone; else None."""
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo is not None else None

@@ -28,3 +28,14 @@ class PageItem:
     """Discovery channel that found the URL: ``feed``, ``sitemap`` or ``listing``."""
     article: Article | None = field(default=None)
     """Filled by ExtractArticlePipeline."""
+
+
+@dataclass
+class GoneItem:
+    """A revisit found a stored article gone (404/410, or redirected to a non-article)."""
+
+    site_key: str
+    url: str
+    """The stored URL that was revisited."""
+    status: int
+    seen_at: datetime

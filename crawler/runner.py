@@ -27,9 +27,11 @@ class RunSummary:
     stored_new: int
     updated: int
     unchanged: int
+    removed: int
     failed: int
     errors: dict[str, int]
     run_id: int | None
+    requests: int = 0
 
 
 def build_settings(env: str | None = None, overrides: dict[str, Any] | None = None) -> Settings:
@@ -61,9 +63,11 @@ def _summary(site_key: str, stats: dict[str, Any]) -> RunSummary:
         stored_new=get("stored_new"),
         updated=get("updated"),
         unchanged=get("unchanged"),
+        removed=get("removed"),
         failed=get("failed"),
         errors=errors,
         run_id=stats.get("provnews/run_id"),
+        requests=int(stats.get("downloader/request_count", 0)),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from scrapy.crawler import Crawler
 
 from crawler.extract import extract_article
@@ -29,7 +31,9 @@ class ExtractArticlePipeline:
             self._families[site_key] = site.family if site else "generic"
         return self._families[site_key]
 
-    def process_item(self, item: PageItem) -> PageItem:
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, PageItem):
+            return item
         item.article = extract_article(
             item.body, item.url, fetched_at=item.fetched_at, family=self._family(item.site_key)
         )

@@ -1,8 +1,9 @@
 """StoreArticlePipeline: writes extracted articles and the crawl run to the database.
 
 Opens one ``crawl_run`` row when the spider opens, upserts each article (idempotent:
-a second crawl stores no duplicates and only bumps ``last_seen_at``), and closes the run
-with the counts from the crawl stats and every recorded failure.
+a second crawl stores no duplicates; an edit becomes a new version), marks revisited
+articles that are gone (removed after two misses), and closes the run with the counts,
+the crawl report, every recorded failure and the discovery URLs' validators.
 """
 
 from __future__ import annotations
@@ -14,28 +15,40 @@ from typing import Any
 from scrapy.crawler import Crawler
 from sqlalchemy.orm import Session
 
-from crawler.db import (
-    ensure_site,
-    finish_run,
-    open_database,
-    record_error,
-    start_run,
-    upsert_article,
-)
-from crawler.items import PageItem
+from crawler import db
+from crawler.items import GoneItem, PageItem
 
 
-def run_status(fetched: int, failed: int, discovered: int) -> str:
-    """``ok`` without failures; ``failed`` when nothing was fetched; else ``partial``."""
-    if discovered == 0 or (fetched == 0 and failed > 0):
+def run_status(fetched: int, failed: int, discovered: int, not_modified: int) -> str:
+    """``ok`` without failures; ``failed`` when errors left nothing fetched, or when
+    discovery found nothing at all (no article and no "not modified"); else ``partial``."""
+    if (fetched == 0 and failed > 0) or (discovered == 0 and not_modified == 0):
         return "failed"
     return "partial" if failed else "ok"
+
+
+def crawl_report(stats: dict[str, Any]) -> dict[str, Any]:
+    """The per-site crawl report kept with the run, from the crawl stats."""
+    def prefixed(prefix: str) -> dict[str, int]:
+        return {k.removeprefix(prefix): int(v) for k, v in stats.items() if k.startswith(prefix)}
+
+    return {
+        "discovered_by_channel": prefixed("provnews/discovered/"),
+        "requests_by_channel": prefixed("provnews/requests/"),
+        "not_modified_by_channel": prefixed("provnews/not_modified/"),
+        "http_status_counts": prefixed("downloader/response_status_count/"),
+        "requests": int(stats.get("downloader/request_count", 0)),
+        "discovered_new": int(stats.get("provnews/discovered_new", 0)),
+        "skipped_known": int(stats.get("provnews/skipped_known", 0)),
+        "revisits": int(stats.get("provnews/revisits", 0)),
+        "missing": int(stats.get("provnews/stored/missing", 0)),
+    }
 
 
 class StoreArticlePipeline:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
-        self.engine = open_database(crawler.settings.get("PROVNEWS_DATABASE_URL"))
+        self.engine = db.open_database(crawler.settings.get("PROVNEWS_DATABASE_URL"))
         self.keep_html = crawler.settings.getbool("PROVNEWS_STORE_RAW_HTML", True)
         self.outcomes: Counter[str] = Counter()
         self.site_id = 0
@@ -50,48 +63,62 @@ class StoreArticlePipeline:
         if site is None:
             raise RuntimeError("StoreArticlePipeline needs the article spider (spider.site)")
         with Session(self.engine) as session, session.begin():
-            self.site_id = ensure_site(session, site)
-            self.run_id = start_run(session, self.site_id, datetime.now(UTC))
+            self.site_id = db.ensure_site(session, site)
+            self.run_id = db.start_run(session, self.site_id, datetime.now(UTC))
         self.crawler.stats.set_value("provnews/run_id", self.run_id)
 
-    def process_item(self, item: PageItem) -> PageItem:
-        assert item.article is not None, "ExtractArticlePipeline must run first"
+    def process_item(self, item: Any) -> Any:
         with Session(self.engine) as session, session.begin():
-            outcome = upsert_article(
-                session,
-                site_id=self.site_id,
-                run_id=self.run_id,
-                article=item.article,
-                raw_html=item.body if self.keep_html else b"",
-                encoding=item.encoding,
-                http_status=item.status,
-                discovered_via=item.discovered_via,
-                seen_at=item.fetched_at,
-            )
+            if isinstance(item, GoneItem):
+                outcome = db.mark_missing(session, item.url, item.seen_at)
+            else:
+                outcome = self._store(session, item)
         self.outcomes[outcome] += 1
         self.crawler.stats.inc_value(f"provnews/stored/{outcome}")
         return item
 
+    def _store(self, session: Session, item: PageItem) -> str:
+        assert item.article is not None, "ExtractArticlePipeline must run first"
+        return db.upsert_article(
+            session,
+            site_id=self.site_id,
+            run_id=self.run_id,
+            article=item.article,
+            raw_html=item.body if self.keep_html else b"",
+            encoding=item.encoding,
+            http_status=item.status,
+            discovered_via=item.discovered_via,
+            seen_at=item.fetched_at,
+        )
+
     def close_spider(self) -> None:
         stats = self.crawler.stats
-        failures: list[dict[str, Any]] = getattr(self.crawler.spider, "failures", [])
+        spider = self.crawler.spider
+        failures: list[dict[str, Any]] = getattr(spider, "failures", [])
         errors = Counter(f["kind"] for f in failures)
+        report = crawl_report(stats.get_stats())
         counts = {
             "discovered": stats.get_value("provnews/discovered", 0),
             "fetched": stats.get_value("provnews/article/fetched", 0),
             "stored_new": self.outcomes["new"],
             "updated": self.outcomes["updated"],
             "unchanged": self.outcomes["unchanged"],
+            "removed": self.outcomes["removed"],
             "failed": len(failures),
         }
-        status = run_status(counts["fetched"], counts["failed"], counts["discovered"])
+        not_modified = sum(report["not_modified_by_channel"].values())
+        status = run_status(counts["fetched"], counts["failed"], counts["discovered"], not_modified)
         summary = ", ".join(f"{kind}: {n}" for kind, n in errors.most_common()) or None
+        now = datetime.now(UTC)
         with Session(self.engine) as session, session.begin():
             for f in failures:
-                record_error(session, self.run_id, url=f["url"], kind=f["kind"],
-                             http_status=f["http_status"], message=f["message"], at=f["at"])
-            finish_run(session, self.run_id, ended_at=datetime.now(UTC), status=status,
-                       counts=counts, errors=dict(errors), error_summary=summary)
+                db.record_error(session, self.run_id, url=f["url"], kind=f["kind"],
+                                http_status=f["http_status"], message=f["message"], at=f["at"])
+            for url, (etag, modified, status_code) in getattr(spider, "validators_seen", {}).items():
+                db.save_fetch_state(session, self.site_id, url, etag=etag, last_modified=modified,
+                                    http_status=status_code, at=now)
+            db.finish_run(session, self.run_id, ended_at=now, status=status, counts=counts,
+                          errors=dict(errors), error_summary=summary, report=report)
         stats.set_value("provnews/status", status)
         for key, value in counts.items():
             stats.set_value(f"provnews/summary/{key}", value)

@@ -51,6 +51,19 @@ PROVNEWS_REGISTRY_FILES = None
 PROVNEWS_HOST_MAP: dict[str, str] = {}
 # Follow at most this many listing pages per listing URL (site entries may lower it).
 PROVNEWS_MAX_LISTING_PAGES = 50
+# Incremental crawling: skip stored articles unless the revisit policy (crawler/revisit.py)
+# says they are due or a sitemap lastmod says they changed; conditional GETs for discovery.
+PROVNEWS_INCREMENTAL = True
+# Listing pages holding only known articles to read past before stopping pagination.
+PROVNEWS_LISTING_MARGIN = 1
+# Walk every listing page (the whole archive) instead of stopping at known articles;
+# also sends no conditional GET headers. `provnews crawl --backfill` sets it.
+PROVNEWS_BACKFILL = False
+# At most this many due stored articles are revisited per crawl (most overdue first).
+PROVNEWS_MAX_REVISITS = 500
+# ISO 8601 time (with offset) to use as "now" when deciding which revisits are due;
+# None means the real clock. Tests and dry runs use it to simulate days passing.
+PROVNEWS_NOW = None
 # Keep the raw HTML of each article (compressed) so history can be re-parsed.
 PROVNEWS_STORE_RAW_HTML = True
 # Seconds between progress lines on stderr during a crawl (0 = off).

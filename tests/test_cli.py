@@ -67,8 +67,9 @@ def test_demo_stores_every_replica_article_and_a_rerun_adds_none(tmp_path: Path)
     assert "stored articles: portal_example 93, news_example 15" in second.stdout
     rows = {line.split()[0]: line.split()[1:] for line in second.stdout.splitlines()
             if line.startswith(("portal_example ", "news_example "))}
-    assert rows["portal_example"][3:6] == ["0", "0", "93"]  # new, updated, unchanged
-    assert rows["news_example"][3:6] == ["0", "0", "15"]
+    # Incremental: nothing new, nothing re-fetched (no stored article is due for a revisit).
+    assert rows["portal_example"][2:6] == ["0", "0", "0", "0"]  # fetched, new, updated, unchanged
+    assert rows["news_example"][2:6] == ["0", "0", "0", "0"]
 
     listed = run_cli("articles", "list", "--site", "portal_example", "--limit", "200", cwd=tmp_path)
     assert len(listed.stdout.strip().splitlines()) == 2 + 93

@@ -39,11 +39,11 @@ def _parse_overrides(pairs: tuple[str, ...]) -> dict[str, Any]:
 def summary_table(summaries: list[RunSummary]) -> str:
     rows = [
         [s.site_key, s.status, s.discovered, s.fetched, s.stored_new, s.updated, s.unchanged,
-         s.failed, ", ".join(f"{k}:{v}" for k, v in sorted(s.errors.items()))]
+         s.removed, s.failed, s.requests, ", ".join(f"{k}:{v}" for k, v in sorted(s.errors.items()))]
         for s in summaries
     ]
     headers = ["site", "status", "discovered", "fetched", "new", "updated", "unchanged",
-               "failed", "errors"]
+               "removed", "failed", "requests", "errors"]
     return table(rows, headers)
 
 

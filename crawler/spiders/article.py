@@ -1,14 +1,16 @@
 """The one generic spider: discovers article URLs of a registry site and fetches each once.
 
-Discovery cascade: feeds, then sitemaps, then listing pages with pagination. Every
-URL records the channel that found it first. Failures (HTTP errors, timeouts, DNS,
-malformed feeds, redirect loops) are counted in stats and listed in
-``spider.failures`` for the store pipeline to record.
+Discovery cascade: feeds, then sitemaps, then listing pages with pagination; every URL
+records the channel that found it first. Crawls are incremental: stored articles are
+not fetched again unless the revisit policy says they are due (or a sitemap's lastmod
+says they changed), discovery URLs are fetched with conditional GETs, and listings stop
+paginating once a page holds only known articles (plus a margin) unless backfilling.
+Failures are counted in stats and listed in ``spider.failures`` for the store pipeline.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,10 +19,13 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler import discovery
-from crawler.items import PageItem
+from crawler import discovery, revisit
+from crawler.items import GoneItem, PageItem
 from crawler.registry import RegistryError, Site, load_registry
 from crawler.spiders.failures import classify_failure
+from crawler.state import CrawlState
+
+GONE_STATUSES = (404, 410)
 
 
 class ArticleSpider(Spider):
@@ -33,23 +38,32 @@ class ArticleSpider(Spider):
         self.site_key = site
         self._registry_files = registry_files
         self.site: Site | None = None
+        self.state = CrawlState()
         self.seen_articles: set[str] = set()
         self.failures: list[dict[str, Any]] = []
+        self.validators_seen: dict[str, tuple[str | None, str | None, int]] = {}
         self.max_pages = 50
+        self.margin = 1
+        self.backfill = False
+        self.now = datetime.now(UTC)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArticleSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        files = spider._registry_files or crawler.settings.getlist("PROVNEWS_REGISTRY_FILES")
-        sites = load_registry(files or None)
+        settings = crawler.settings
+        sites = load_registry(spider._registry_files or settings.getlist("PROVNEWS_REGISTRY_FILES") or None)
         if spider.site_key not in sites:
             raise RegistryError(f"unknown site key '{spider.site_key}'")
-        spider.site = sites[spider.site_key]
-        spider.max_pages = min(
-            spider.site.max_listing_pages, crawler.settings.getint("PROVNEWS_MAX_LISTING_PAGES")
-        )
-        if spider.site.download_delay is not None:
-            spider.download_delay = spider.site.download_delay  # type: ignore[attr-defined]
+        spider.site = site = sites[spider.site_key]
+        spider.max_pages = min(site.max_listing_pages, settings.getint("PROVNEWS_MAX_LISTING_PAGES"))
+        spider.margin = settings.getint("PROVNEWS_LISTING_MARGIN")
+        spider.backfill = settings.getbool("PROVNEWS_BACKFILL")
+        if settings.get("PROVNEWS_NOW"):
+            spider.now = datetime.fromisoformat(settings.get("PROVNEWS_NOW")).astimezone(UTC)
+        if settings.getbool("PROVNEWS_INCREMENTAL", True):
+            spider.state = CrawlState.load(settings.get("PROVNEWS_DATABASE_URL"), site)
+        if site.download_delay is not None:
+            spider.download_delay = site.download_delay  # type: ignore[attr-defined]
         return spider
 
     # -- discovery ---------------------------------------------------------------------
@@ -60,45 +74,86 @@ class ArticleSpider(Spider):
         for path in self.site.sitemaps:
             yield self._discovery_request(self.site.absolute(path), self.parse_sitemap, "sitemap")
         for path in self.site.listings:
-            req = self._discovery_request(self.site.absolute(path), self.parse_listing, "listing")
-            req.meta["page"] = 1
-            yield req
+            yield self._discovery_request(self.site.absolute(path), self.parse_listing, "listing")
+        limit = self.crawler.settings.getint("PROVNEWS_MAX_REVISITS")
+        for known in self.state.due_for_revisit(self.now, limit):
+            yield self._revisit_request(known.url, None)
 
-    def _discovery_request(self, url: str, callback: Any, channel: str) -> Request:
+    def _discovery_request(self, url: str, callback: Any, channel: str, page: int = 1) -> Request:
         self.crawler.stats.inc_value(f"provnews/requests/{channel}")
-        return Request(url, callback=callback, errback=self.on_error, meta={"channel": channel})
+        headers = {}
+        etag, modified = self.state.validators.get(url, (None, None))
+        if not self.backfill:
+            if etag:
+                headers["If-None-Match"] = etag
+            if modified:
+                headers["If-Modified-Since"] = modified
+        return Request(url, callback=callback, errback=self.on_error, headers=headers,
+                       meta={"channel": channel, "page": page})
 
-    def _article_requests(self, urls: list[str], channel: str) -> list[Request]:
+    def _revisit_request(self, url: str, channel: str | None) -> Request:
+        self.crawler.stats.inc_value("provnews/revisits")
+        self.seen_articles.add(self._identity(url))
+        return Request(url, callback=self.parse_article, errback=self.on_error, dont_filter=True,
+                       meta={"channel": channel, "article": True, "known_url": url})
+
+    def _identity(self, url: str) -> str:
         assert self.site is not None
-        out = []
+        return discovery.article_identity(url, self.site.article_id_pattern)
+
+    def _article_requests(self, urls: Iterable[str], channel: str,
+                          lastmods: dict[str, datetime] | None = None) -> Iterable[Request]:
+        """Requests for article URLs not fetched yet in this crawl and not already stored
+        (stored ones only when due for a revisit or changed according to a sitemap)."""
+        assert self.site is not None
+        stats = self.crawler.stats
         for url in urls:
-            if not discovery.same_site(url, self.site.base_url):
+            if not (discovery.same_site(url, self.site.base_url)
+                    and discovery.is_article_url(url, self.site.article_pattern)):
                 continue
-            if not discovery.is_article_url(url, self.site.article_pattern):
-                continue
-            identity = discovery.article_identity(url, self.site.article_id_pattern)
+            identity = self._identity(url)
             if identity in self.seen_articles:
                 continue
             self.seen_articles.add(identity)
-            self.crawler.stats.inc_value("provnews/discovered")
-            self.crawler.stats.inc_value(f"provnews/discovered/{channel}")
-            out.append(
+            stats.inc_value("provnews/discovered")
+            stats.inc_value(f"provnews/discovered/{channel}")
+            known = self.state.lookup(identity)
+            if known is None:
+                stats.inc_value("provnews/discovered_new")
                 # The spider dedupes articles itself; dont_filter lets a redirect loop
                 # surface as an error instead of being silently dropped as a duplicate.
-                Request(url, callback=self.parse_article, errback=self.on_error,
-                        dont_filter=True, meta={"channel": channel, "article": True})
-            )
-        return out
+                yield Request(url, callback=self.parse_article, errback=self.on_error,
+                              dont_filter=True, meta={"channel": channel, "article": True})
+                continue
+            lastmod = (lastmods or {}).get(url)
+            if (lastmod and lastmod > known.last_seen_at) or revisit.is_due(known.next_check_at, self.now):
+                self.seen_articles.discard(identity)
+                yield self._revisit_request(known.url, None)
+            else:
+                stats.inc_value("provnews/skipped_known")
 
-    def _error_response(self, response: Response) -> bool:
-        if response.status < 400:
-            return False
-        self._record(response.url, f"http_{response.status}", response.status,
-                     f"HTTP {response.status}", response.meta)
-        return True
+    def _unusable(self, response: Response) -> bool:
+        """Record errors and 304s; True when the response has nothing to parse."""
+        channel = response.meta.get("channel")
+        if response.status == 304:
+            self.crawler.stats.inc_value(f"provnews/not_modified/{channel}")
+            return True
+        if response.status >= 400:
+            self._record(response.url, f"http_{response.status}", response.status,
+                         f"HTTP {response.status}", response.meta)
+            return True
+        etag = response.headers.get("ETag")
+        modified = response.headers.get("Last-Modified")
+        if etag or modified:
+            self.validators_seen[response.request.url if response.request else response.url] = (
+                etag.decode("latin-1") if etag else None,
+                modified.decode("latin-1") if modified else None,
+                response.status,
+            )
+        return False
 
     def parse_feed(self, response: Response) -> Any:
-        if self._error_response(response):
+        if self._unusable(response):
             return
         try:
             links = discovery.feed_links(response.body, response.url)
@@ -108,7 +163,7 @@ class ArticleSpider(Spider):
         yield from self._article_requests(links, "feed")
 
     def parse_sitemap(self, response: Response) -> Any:
-        if self._error_response(response):
+        if self._unusable(response):
             return
         try:
             result = discovery.sitemap_entries(response.body, response.url)
@@ -119,38 +174,49 @@ class ArticleSpider(Spider):
             for url in result.urls:
                 yield self._discovery_request(url, self.parse_sitemap, "sitemap")
         else:
-            yield from self._article_requests(result.urls, "sitemap")
+            yield from self._article_requests(result.urls, "sitemap", result.lastmods)
 
     def parse_listing(self, response: Response) -> Any:
         assert self.site is not None
-        if self._error_response(response):
+        if self._unusable(response):
             return
         if not hasattr(response, "text"):
             self._record(response.url, "not_html", response.status, "listing is not HTML", response.meta)
             return
         links = discovery.article_links(response.text, response.url, self.site.article_pattern)
+        before = self.crawler.stats.get_value("provnews/discovered_new", 0)
         yield from self._article_requests(links, "listing")
-        page = response.meta.get("page", 1)
+        found_new = self.crawler.stats.get_value("provnews/discovered_new", 0) > before
+        known_pages = response.meta.get("known_pages", 0) + (0 if found_new else 1)
+        page = response.meta["page"]
         nxt = discovery.next_page(response.text, response.url)
-        if links and nxt and page < self.max_pages:
-            req = self._discovery_request(nxt, self.parse_listing, "listing")
-            req.meta["page"] = page + 1
+        go_on = self.backfill or known_pages <= self.margin
+        if links and nxt and page < self.max_pages and go_on:
+            req = self._discovery_request(nxt, self.parse_listing, "listing", page + 1)
+            req.meta["known_pages"] = known_pages
             yield req
 
     # -- articles ------------------------------------------------------------------------
     def parse_article(self, response: Response) -> Any:
-        if self._error_response(response):
+        assert self.site is not None
+        known_url = response.meta.get("known_url")
+        if known_url and (response.status in GONE_STATUSES or not discovery.is_article_url(
+                response.url, self.site.article_pattern)):
+            self.crawler.stats.inc_value("provnews/article/gone")
+            yield GoneItem(site_key=self.site_key, url=known_url, status=response.status,
+                           seen_at=datetime.now(UTC))
+            return
+        if self._unusable(response):
             return
         self.crawler.stats.inc_value("provnews/article/fetched")
-        encoding = getattr(response, "encoding", None)
         yield PageItem(
             site_key=self.site_key,
             url=response.url,
             status=response.status,
             body=response.body,
-            encoding=encoding,
+            encoding=getattr(response, "encoding", None),
             fetched_at=datetime.now(UTC),
-            discovered_via=response.meta.get("channel", "unknown"),
+            discovered_via=response.meta.get("channel"),
         )
 
     # -- failures ------------------------------------------------------------------------
