@@ -59,6 +59,8 @@ _DATE_WORDS = re.compile(
     r"chiều|tối|đêm|giờ)\b"
 )
 _STRING = etree.XPath("string()")
+_SPACE = re.compile(r"\s+")
+_MAX_LINK_LIST = 4000
 _LINK_TEXT = etree.XPath(".//a//text() | self::a//text()")
 
 
@@ -195,11 +197,14 @@ def _link_heavy(node: etree._Element) -> bool:
     """A block that is mostly links: a related-news list, a tag cloud, a menu."""
     if node.tag not in ("ul", "ol", "div", "table", "p", "section", "dl"):
         return False
-    text = clean(_STRING(node)) or ""
-    if not text:
+    text = _STRING(node)
+    if len(text) > _MAX_LINK_LIST:
+        return False  # long blocks hold the body; their link lists are checked one by one
+    length = len(_SPACE.sub("", text))
+    if not length:
         return False
-    links = sum(len(clean(t) or "") for t in _LINK_TEXT(node))
-    return links / len(text) > 0.5
+    links = sum(len(_SPACE.sub("", t)) for t in _LINK_TEXT(node))
+    return links / length > 0.5
 
 
 def read_container(

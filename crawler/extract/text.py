@@ -12,6 +12,8 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from crawler.extract.legacy import LEGACY, best_reading, has_unicode_vietnamese, vietnamese_score
+
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -38,13 +40,25 @@ SKIP_TAGS = frozenset({
 
 
 def decode_html(data: bytes | str) -> tuple[str, str | None]:
-    """Decode page bytes; returns ``(text, encoding)``.
+    """Decode page bytes to text; returns ``(text, encoding)``.
 
-    Order: BOM, strict UTF-8 (pages often declare the wrong charset but are UTF-8),
-    the declared ``<meta charset>``, then cp1258 and latin-1, which never fail.
+    Order: BOM, strict UTF-8 (pages often declare the wrong charset but are UTF-8), then
+    whichever of the declared charset, cp1258, TCVN3 and VNI reads as the most
+    Vietnamese (such pages often declare ``iso-8859-1`` or nothing). Text typed in a
+    legacy font encoding inside a Unicode page (``ViÖt Nam``) is converted too. cp1258
+    decodes to combining tone marks, so its text is NFC-normalised here.
     """
     if isinstance(data, str):
-        return data, None
+        text, encoding = data, None
+    else:
+        text, encoding = _decode_bytes(data)
+    if encoding not in LEGACY and not has_unicode_vietnamese(text):
+        text, legacy = best_reading(text)
+        encoding = legacy or encoding
+    return text, encoding
+
+
+def _decode_bytes(data: bytes) -> tuple[str, str]:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(name, errors="replace"), name
@@ -52,13 +66,16 @@ def decode_html(data: bytes | str) -> tuple[str, str | None]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    for fallback in (_declared_charset(data[:4096]), "cp1258"):
-        if fallback:
-            try:
-                return data.decode(fallback), fallback
-            except (UnicodeDecodeError, LookupError):
-                continue
-    return data.decode("latin-1"), "latin-1"
+    readings: list[tuple[str, str]] = []
+    for name in dict.fromkeys((_declared_charset(data[:4096]) or "cp1258", "cp1258")):
+        try:
+            readings.append((unicodedata.normalize("NFC", data.decode(name)), name))
+        except (UnicodeDecodeError, LookupError):
+            continue
+    latin = data.decode("latin-1")
+    readings += [(latin, "latin-1"), *((convert(latin), name) for name, convert in LEGACY.items())]
+    scores = [vietnamese_score(text) for text, _ in readings]
+    return readings[scores.index(max(scores))]
 
 
 def _declared_charset(head: bytes) -> str | None:
