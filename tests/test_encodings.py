@@ -24,8 +24,11 @@ _NEWS = [
 _PORTAL = [
     json.loads(line) for line in (FIXTURES / "nukeviet" / "labels.jsonl").read_text("utf-8").splitlines()
 ]
-SENTENCES = [_NEWS[0]["lead"], _NEWS[1]["lead"], _NEWS[5]["body_first"], _PORTAL[0]["body_first"],
-             _PORTAL[-1]["title"], "Đoàn khảo sát Ban chỉ đạo 35 Tỉnh ủy làm việc tại huyện Quỳnh Nhai"]  # fmt: skip
+SENTENCES = [
+    _NEWS[0]["lead"], _NEWS[1]["lead"], _NEWS[5]["body_first"],
+    _PORTAL[0]["body_first"], _PORTAL[-1]["title"],
+    "Đoàn khảo sát Ban chỉ đạo 35 Tỉnh ủy làm việc tại huyện Quỳnh Nhai",
+]  # fmt: skip
 TONES = {"\u0301", "\u0300", "\u0309", "\u0303", "\u0323"}
 
 
@@ -84,8 +87,11 @@ def _page(title: bytes, body: bytes, charset: bytes | None) -> bytes:
     meta = (
         b"<meta http-equiv='Content-Type' content='text/html; charset=" + charset + b"'>" if charset else b""
     )
-    return (b"<html><head>" + meta + b"<title>" + title + b"</title></head><body><div class='content'><h1>"
-            + title + b"</h1>" + b"".join(b"<p>" + body + b"</p>" for _ in range(3)) + b"</div></body></html>")  # fmt: skip
+    paragraphs = b"".join(b"<p>" + body + b"</p>" for _ in range(3))
+    return (
+        b"<html><head>" + meta + b"<title>" + title + b"</title></head><body>"
+        b"<div class='content'><h1>" + title + b"</h1>" + paragraphs + b"</div></body></html>"
+    )
 
 
 @pytest.mark.parametrize(
