@@ -9,6 +9,7 @@ import click
 from crawler.cli.browse import articles, runs, sites
 from crawler.cli.crawl import crawl, demo
 from crawler.cli.database import database
+from crawler.cli.entities import entities
 from crawler.cli.extract import extract
 from crawler.cli.replica import replica
 
@@ -19,7 +20,7 @@ def cli() -> None:
     """provnews: collect, parse, store and monitor Vietnamese provincial news."""
 
 
-for command in (crawl, demo, sites, articles, runs, extract, database, replica):
+for command in (crawl, demo, sites, articles, runs, extract, entities, database, replica):
     cli.add_command(command)
 
 
