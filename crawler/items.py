@@ -28,6 +28,8 @@ class PageItem:
     """Discovery channel that found the URL: ``feed``, ``sitemap`` or ``listing``."""
     article: Article | None = field(default=None)
     """Filled by ExtractArticlePipeline."""
+    stored_outcome: str | None = None
+    """Filled by StoreArticlePipeline: ``new``, ``updated`` or ``unchanged``."""
 
 
 @dataclass

@@ -72,7 +72,7 @@ class StoreArticlePipeline:
             if isinstance(item, GoneItem):
                 outcome = db.mark_missing(session, item.url, item.seen_at)
             else:
-                outcome = self._store(session, item)
+                outcome = item.stored_outcome = self._store(session, item)
         self.outcomes[outcome] += 1
         self.crawler.stats.inc_value(f"provnews/stored/{outcome}")
         return item
