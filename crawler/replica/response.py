@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 HTML_UTF8 = "text/html; charset=utf-8"
 TEXT_UTF8 = "text/plain; charset=utf-8"
@@ -23,6 +24,8 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
     article_url: str | None = None
     """Canonical URL when the body is an article page (the "fixture set" member)."""
+    last_modified: datetime | None = None
+    """When the content last changed (aware); the server sends it as ``Last-Modified``."""
 
     def evolve(self, **changes: object) -> Response:
         return replace(self, **changes)  # type: ignore[arg-type]

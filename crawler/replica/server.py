@@ -1,5 +1,11 @@
 """The replica server: an HTTP forward proxy that answers for the replica hosts.
 
+``portal.example`` and ``news.example`` replay captured pages; ``wp.example`` (WordPress
+block theme), ``wpclassic.example`` (WordPress classic theme) and ``liferay.example``
+(Liferay asset publisher) are :class:`~.generated.GeneratedSite` objects that tests
+mutate through :meth:`ReplicaServer.site`. Every 200 carries ``ETag`` and
+``Last-Modified``; matching ``If-None-Match`` / ``If-Modified-Since`` get a 304.
+
 Crawlers are configured with ``proxy = srv.proxy_url`` and send absolute-form
 request lines (``GET http://portal.example/rss/ HTTP/1.1``); the server routes by
 the host in that URI, else by the Host header. Pages keep their absolute
@@ -13,18 +19,25 @@ import socket
 import sys
 import threading
 from collections import Counter
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from . import wp_block, wp_classic
+from .conditional import revalidate, with_validators
 from .faults import FaultBook, apply_fault
+from .generated import DEFAULT_LATEST, GeneratedSite
+from .liferay_site import LiferayTheme
 from .news_site import NewsSite
 from .nukeviet_site import NukeVietSite
 from .response import Response, text
+from .wordpress_site import WordPressTheme
 
-REPLICA_HOSTS = ("portal.example", "news.example")
+GENERATED_HOSTS = ("wp.example", "wpclassic.example", "liferay.example")
+REPLICA_HOSTS = ("portal.example", "news.example", *GENERATED_HOSTS)
 DEFAULT_FIXTURES_DIR = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 _DROPPED = 0  # status recorded in the request log for a dropped connection
 
@@ -37,8 +50,23 @@ class Site(Protocol):
     def article_urls(self) -> list[str]: ...
 
 
+def generated_sites(root: Path, latest: datetime = DEFAULT_LATEST) -> list[GeneratedSite]:
+    """The three generated sites, each with its own seed (so their articles differ)."""
+    return [
+        GeneratedSite("wp.example", "Sở Văn hóa, Thể thao và Du lịch (replica, WordPress)",
+                      WordPressTheme(wp_block), root, seed=11, latest=latest),
+        GeneratedSite("wpclassic.example", "Trang thông tin xã Chiềng Bằng (replica, WordPress)",
+                      WordPressTheme(wp_classic), root, seed=23, latest=latest),
+        GeneratedSite("liferay.example", "Cổng thông tin Sở Tài chính (replica, Liferay)",
+                      LiferayTheme(), root, seed=37, latest=latest),
+    ]  # fmt: skip
+
+
 class ReplicaServer:
-    """Serves portal.example and news.example on 127.0.0.1 from a daemon thread."""
+    """Serves the replica hosts on 127.0.0.1 from a daemon thread.
+
+    ``generated_latest`` is the publication time of the newest generated article.
+    """
 
     def __init__(
         self,
@@ -46,11 +74,14 @@ class ReplicaServer:
         faults: dict[str, str] | None = None,
         slow_seconds: float = 2.0,
         port: int = 0,
+        generated_latest: datetime = DEFAULT_LATEST,
     ) -> None:
         root = Path(fixtures_dir) if fixtures_dir else DEFAULT_FIXTURES_DIR
-        sites: list[Site] = [NukeVietSite(root), NewsSite(root)]
+        self._generated = {s.host: s for s in generated_sites(root, generated_latest)}
+        sites: list[Site] = [NukeVietSite(root), NewsSite(root), *self._generated.values()]
         self.sites = {site.host: site for site in sites}
-        self._article_urls = {host: site.article_urls() for host, site in self.sites.items()}
+        # Last-Modified of content that never changes (the captured and static pages).
+        self.started_at = datetime.now(UTC).replace(microsecond=0)
         self.faults = FaultBook(REPLICA_HOSTS, faults)
         self.slow_seconds = slow_seconds
         self._requested_port = port
@@ -148,22 +179,34 @@ class ReplicaServer:
             self._log.clear()
 
     def article_urls(self, host: str) -> list[str]:
-        """Every canonical article URL of the host's site (the set a crawl counts against)."""
-        if host not in self._article_urls:
+        """Every canonical article URL the host's site serves now (what a crawl counts against)."""
+        if host not in self.sites:
             raise ValueError(f"unknown replica host {host!r}; known: {list(REPLICA_HOSTS)}")
-        return list(self._article_urls[host])
+        return self.sites[host].article_urls()
+
+    def site(self, host: str) -> GeneratedSite:
+        """The generated site of ``host``, to read or change its articles."""
+        if host not in self._generated:
+            raise ValueError(f"{host!r} is not a generated replica host; those are {GENERATED_HOSTS}")
+        return self._generated[host]
 
     # -- used by the handler -------------------------------------------------------------
-    def answer(self, host: str, path: str, query: str, user_agent: str) -> Response | None:
-        """The response for one request (faults applied); None means drop it."""
+    def answer(
+        self, host: str, path: str, query: str, user_agent: str,
+        if_none_match: str | None = None, if_modified_since: str | None = None,
+    ) -> Response | None:  # fmt: skip
+        """The response for one request (faults applied, then revalidated); None = drop it."""
         site = self.sites.get(host)
         if site is None:
             return text(502, f"Bad gateway: the replica does not serve host {host!r}.\n")
         kind = self.faults.get(host)
         if kind == "slow":
             self._stopping.wait(self.slow_seconds)
-        response = site.respond(path, query, user_agent)
-        return apply_fault(kind, response, self._article_urls[host])
+        faulty = apply_fault(kind, site.respond(path, query, user_agent), site.article_urls())
+        if faulty is None:
+            return None
+        response = with_validators(faulty, self.started_at)
+        return revalidate(response, if_none_match, if_modified_since)
 
     def record(self, host: str, target: str, status: int | None) -> None:
         with self._lock:
@@ -226,19 +269,23 @@ class _Handler(BaseHTTPRequestHandler):
         host, path, query = split_target(self.path, self.headers.get("Host", ""))
         replica = self.server.replica
         user_agent = self.headers.get("User-Agent", "")
-        response = replica.answer(host, path, query, user_agent)
+        response = replica.answer(
+            host, path, query, user_agent,
+            self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"),
+        )  # fmt: skip
         logged_target = path + (f"?{query}" if query else "")
         replica.record(host, logged_target, None if response is None else response.status)
         if response is None:
             self.close_connection = True
             return
         self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
+        if response.status != 304:  # a 304 has no body and describes none
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        if with_body:
+        if with_body and response.status != 304:
             self.wfile.write(response.body)
 
     def version_string(self) -> str:
