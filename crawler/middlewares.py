@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
+from scrapy.utils.defer import deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet import reactor
+from twisted.internet.task import deferLater
+
+
+def backoff_delay(retry_times: int, base: float, cap: float) -> float:
+    """Seconds to wait before retry number ``retry_times`` (1, 2, ...): base, 2*base, 4*base..."""
+    if base <= 0 or retry_times < 1:
+        return 0.0
+    return min(cap, base * 2 ** (retry_times - 1))
 
 
 class HostMapMiddleware:
@@ -33,3 +44,39 @@ class HostMapMiddleware:
         if proxy and "proxy" not in request.meta:
             request.meta["proxy"] = proxy
         return None
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retry (5xx, 429, timeouts, lost connections) with exponential backoff.
+
+    A struggling portal gets ``PROVNEWS_RETRY_BACKOFF`` seconds before the first retry,
+    twice that before the second, up to ``PROVNEWS_RETRY_BACKOFF_MAX``. The wait holds
+    only that request; the crawl goes on.
+    """
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
+        mw = super().from_crawler(crawler)
+        mw.backoff = crawler.settings.getfloat("PROVNEWS_RETRY_BACKOFF")
+        mw.backoff_max = crawler.settings.getfloat("PROVNEWS_RETRY_BACKOFF_MAX")
+        return mw
+
+    async def _wait(self, result: object) -> None:
+        if isinstance(result, Request):
+            delay = backoff_delay(result.meta.get("retry_times", 0), self.backoff, self.backoff_max)
+            if delay > 0:
+                await deferred_to_future(deferLater(reactor, delay, lambda: None))
+
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
+        result = super().process_response(request, response)
+        await self._wait(result)
+        return result
+
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception
+    ) -> Request | Response | None:
+        result = super().process_exception(request, exception)
+        await self._wait(result)
+        return result

@@ -43,7 +43,15 @@ def build_settings(env: str | None = None, overrides: dict[str, Any] | None = No
     settings.setmodule(f"settings.{env}", priority="project")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
+    if "USER_AGENT" not in (overrides or {}):
+        settings.set("USER_AGENT", user_agent(settings.get("PROVNEWS_CONTACT")), priority="cmdline")
     return settings
+
+
+def user_agent(contact: str | None) -> str:
+    """A descriptive User-Agent naming whom a site operator can contact."""
+    version = "0.1"
+    return f"provnews/{version} (+{contact or 'https://github.com/provnews/provnews'}; news monitoring)"
 
 
 def _summary(site_key: str, stats: dict[str, Any]) -> RunSummary:

@@ -8,16 +8,21 @@ SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 # Identify ourselves honestly; portals are public-service sites.
-USER_AGENT = "provnews/0.1 (+https://github.com/provnews/provnews; news monitoring crawler)"
+# Set PROVNEWS_CONTACT (an email or URL) so site operators can reach whoever runs the crawl.
+PROVNEWS_CONTACT = "https://github.com/provnews/provnews"
+# The User-Agent is built from PROVNEWS_CONTACT by crawler.runner.build_settings.
 
 # Politeness: obey robots.txt, few parallel requests per host.
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
-CONCURRENT_REQUESTS_PER_DOMAIN = 4
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.25
 DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 2
+# Exponential backoff between retries (seconds before the 1st retry, doubling, capped).
+PROVNEWS_RETRY_BACKOFF = 2.0
+PROVNEWS_RETRY_BACKOFF_MAX = 60.0
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -34,6 +39,9 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 DOWNLOADER_MIDDLEWARES = {
     # Route reserved replica hosts (portal.example, ...) through the local replica proxy.
     "crawler.middlewares.HostMapMiddleware": 50,
+    # Retry with exponential backoff instead of Scrapy's immediate retry.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
 
 ITEM_PIPELINES = {
