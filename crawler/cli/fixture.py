@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,6 +104,9 @@ def _read(source: str, url: str | None) -> tuple[bytes, str | None]:
         try:
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - http(s) only
                 return response.read(), url or response.geturl()
+        except urllib.error.HTTPError as exc:
+            exc.close()  # the error carries the open response
+            raise click.ClickException(f"cannot fetch {source}: HTTP {exc.code}") from exc
         except OSError as exc:
             raise click.ClickException(f"cannot fetch {source}: {exc}") from exc
     path = Path(source)
