@@ -12,12 +12,17 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from cssselect import GenericTranslator, SelectorError
+
 SETTINGS_DIR = Path(__file__).resolve().parent.parent / "settings"
 DEFAULT_REGISTRY_FILES = (SETTINGS_DIR / "sites.toml", SETTINGS_DIR / "replica_sites.toml")
 
 LEVELS = {"province", "district", "commune", "party_committee", "department", "newspaper", "demo"}
 STATUSES = {"active", "redirected", "merged", "dead", "unverified", "replica"}
-FAMILIES = {"nukeviet", "generic"}
+FAMILIES = {"nukeviet", "wordpress", "liferay", "generic"}
+SELECTOR_KEYS = {"title", "published", "author", "lead", "body", "category", "listing_item", "next_page"}
+"""Fields a site's ``selectors`` table may override (CSS selectors)."""
+_SCHEDULE = re.compile(r"^(?:\d+[mhd]|(?:[\d*/,-]+\s+){4}[\d*/,-]+)$")
 
 
 class RegistryError(ValueError):
@@ -47,6 +52,16 @@ class Site:
     download_delay: float | None = None
     concurrency: int | None = None
     province_pre2025: str | None = None
+    province_code: str | None = None
+    """Two-digit code of the current province (post-July-2025 list)."""
+    province_code_pre2025: str | None = None
+    schedule: str | None = None
+    """How often to crawl: an interval (``30m``, ``6h``, ``1d``) or a 5-field crontab line."""
+    robots_obey: bool | None = None
+    """Per-site override of ROBOTSTXT_OBEY; ``false`` needs a ``robots_reason``."""
+    robots_reason: str | None = None
+    selectors: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    """CSS selector overrides by field (see ``SELECTOR_KEYS``), for a site that bends its family."""
     notes: str | None = None
     extra: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
@@ -103,7 +118,31 @@ def _build(entry: dict, where: str) -> Site:
             raise RegistryError(f"{where}: {name} is not a valid regex: {exc}") from None
     if not (site.listings or site.feeds or site.sitemaps):
         raise RegistryError(f"{where}: needs at least one of listings, feeds, sitemaps")
+    _check_extensions(site, where)
     return site
+
+
+def _check_extensions(site: Site, where: str) -> None:
+    """Validate the optional fields: codes, schedule, robots override, selectors."""
+    for name in ("province_code", "province_code_pre2025"):
+        code = getattr(site, name)
+        if code is not None and not (isinstance(code, str) and re.fullmatch(r"\d{2}", code)):
+            raise RegistryError(f"{where}: {name} must be a two-digit string, got {code!r}")
+    if site.schedule is not None and not _SCHEDULE.match(str(site.schedule)):
+        raise RegistryError(f"{where}: schedule {site.schedule!r} is not like '6h', '1d' or a crontab line")
+    if site.robots_obey is not None and not isinstance(site.robots_obey, bool):
+        raise RegistryError(f"{where}: robots_obey must be true or false")
+    if site.robots_obey is False and not site.robots_reason:
+        raise RegistryError(f"{where}: robots_obey = false needs a robots_reason")
+    if not isinstance(site.selectors, dict):
+        raise RegistryError(f"{where}: selectors must be a table of field = CSS selector")
+    for name, css in site.selectors.items():
+        if name not in SELECTOR_KEYS:
+            raise RegistryError(f"{where}: selectors.{name} is not one of {sorted(SELECTOR_KEYS)}")
+        try:
+            GenericTranslator().css_to_xpath(css)
+        except (SelectorError, TypeError) as exc:
+            raise RegistryError(f"{where}: selectors.{name} is not valid CSS: {exc}") from None
 
 
 def load_registry(paths: tuple[Path, ...] | list[Path] | None = None) -> dict[str, Site]:

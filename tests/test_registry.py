@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from crawler.registry import RegistryError, load_registry, site_key_for
+from crawler.replica import REPLICA_HOSTS
 
 GOOD = """
 [[site]]
@@ -51,17 +52,63 @@ def test_duplicate_key_fails_loudly_naming_both(tmp_path: Path) -> None:
     [
         (('level = "district"', 'level = "galaxy"'), "level 'galaxy'"),
         (('family = "nukeviet"', 'family = "joomla"'), "family 'joomla'"),
+        (('family = "nukeviet"', 'family = "WordPress"'), "family 'WordPress'"),
         (('feeds = ["/rss/"]', ""), "needs at least one of"),
         (('base_url = "https://quynhnhai.sonla.gov.vn/"', 'base_url = "ftp://x/"'), "http"),
         (('province = "Sơn La"', 'provinse = "Sơn La"'), "unknown field"),
     ],
-    ids=["bad-level", "bad-family", "no-discovery", "not-http", "typo-field"],
+    ids=["bad-level", "bad-family", "family-case", "no-discovery", "not-http", "typo-field"],
 )
 def test_invalid_entries_name_the_entry(tmp_path: Path, change: tuple[str, str], message: str) -> None:
     path = write(tmp_path, GOOD.replace(*change))
     with pytest.raises(RegistryError, match=message) as info:
         load_registry([path])
     assert "quynhnhai_sonla_gov_vn" in str(info.value)
+
+
+def test_bundled_registry_has_every_replica_host_and_family() -> None:
+    sites = load_registry()
+    families = {s.family for s in sites.values() if s.status == "replica"}
+    assert families == {"nukeviet", "wordpress", "liferay", "generic"}
+    hosts = {s.host for s in sites.values() if s.status == "replica"}
+    assert hosts == set(REPLICA_HOSTS)
+
+
+def test_loads_the_optional_fields(tmp_path: Path) -> None:
+    extra = (
+        'province_code = "14"\nschedule = "6h"\nrobots_obey = false\n'
+        'robots_reason = "robots.txt disallows / for every agent; the province asked us to crawl"\n'
+        '[site.selectors]\ntitle = "h1.title"\npublished = "div.date > span"\n'
+    )
+    site = load_registry([write(tmp_path, GOOD + extra)])["quynhnhai_sonla_gov_vn"]
+    assert (site.province_code, site.schedule, site.robots_obey) == ("14", "6h", False)
+    assert site.selectors == {"title": "h1.title", "published": "div.date > span"}
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('province_code = "1"', "two-digit"),
+        ('schedule = "often"', "schedule 'often'"),
+        ('schedule = "0 */6 * *"', "schedule"),
+        ("robots_obey = false", "needs a robots_reason"),
+        ('robots_obey = "no"', "true or false"),
+        ('[site.selectors]\nheadline = "h1"', "selectors.headline is not one of"),
+        ('[site.selectors]\ntitle = "h1[["', "not valid CSS"),
+        ('selectors = "h1"', "selectors must be a table"),
+    ],
+    ids=["code", "schedule-word", "cron-4-fields", "robots-no-reason", "robots-str",
+         "selector-key", "selector-css", "selectors-not-table"],
+)
+def test_invalid_optional_fields_name_the_entry(tmp_path: Path, extra: str, message: str) -> None:
+    with pytest.raises(RegistryError, match=message) as info:
+        load_registry([write(tmp_path, GOOD + extra + "\n")])
+    assert "quynhnhai_sonla_gov_vn" in str(info.value)
+
+
+def test_crontab_schedule_is_accepted(tmp_path: Path) -> None:
+    site = load_registry([write(tmp_path, GOOD + 'schedule = "15 */6 * * *"\n')])
+    assert site["quynhnhai_sonla_gov_vn"].schedule == "15 */6 * * *"
 
 
 def test_invalid_toml_is_reported(tmp_path: Path) -> None:
