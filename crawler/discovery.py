@@ -31,10 +31,19 @@ class SitemapResult:
     """``<lastmod>`` of the URLs that have a parseable, timezone-aware one."""
 
 
+_TRACKING = re.compile(r"^(utm_[a-z]+|fbclid|gclid|zarsrc|gidzl|_ga|mc_[a-z]+|phpsessid|jsessionid|sid|sessionid)$", re.I)
+
+
 def normalize_url(url: str) -> str:
-    """Drop the fragment and lower-case scheme and host; keep path and query as given."""
+    """Drop the fragment, tracking parameters (utm_*, fbclid, Zalo's zarsrc/gidzl...) and
+    session ids (query or ``;jsessionid=``), and lower-case scheme and host."""
     parts = urlsplit(url.strip())
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+    path = re.sub(r";jsessionid=[^/?#]*", "", parts.path, flags=re.I) or "/"
+    query = "&".join(
+        pair for pair in parts.query.split("&")
+        if pair and not _TRACKING.match(pair.split("=", 1)[0])
+    )
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
 
 
 def same_site(url: str, base_url: str) -> bool:

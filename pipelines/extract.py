@@ -6,6 +6,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from crawler.discovery import normalize_url
 from crawler.extract import extract_article
 from crawler.items import PageItem
 from crawler.registry import load_registry
@@ -37,6 +38,8 @@ class ExtractArticlePipeline:
         item.article = extract_article(
             item.body, item.url, fetched_at=item.fetched_at, family=self._family(item.site_key)
         )
+        # One article, one identity: rel=canonical preferred, tracking parameters dropped.
+        item.article.canonical_url = normalize_url(item.article.canonical_url or item.url)
         for problem in item.article.problems:
             self.crawler.stats.inc_value("provnews/extract/problems")
             self.crawler.stats.inc_value(f"provnews/extract/problem/{problem.split(':')[0][:40]}")

@@ -89,3 +89,18 @@ def test_article_pattern(url: str, expected: bool) -> None:
 
 def test_normalize_url_drops_fragment_and_lowercases_host() -> None:
     assert discovery.normalize_url("HTTP://Portal.Example/a.html#x") == "http://portal.example/a.html"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://baosonla.vn/a-1.html?utm_source=fb&utm_medium=x", "https://baosonla.vn/a-1.html"),
+        ("https://baosonla.vn/a-1.html?fbclid=IwAR0&id=3", "https://baosonla.vn/a-1.html?id=3"),
+        ("https://x.gov.vn/web/a;jsessionid=ABC123?p=1", "https://x.gov.vn/web/a?p=1"),
+        ("https://x.vn/a.html?zarsrc=30&gidzl=abc", "https://x.vn/a.html"),
+        ("https://x.vn/list?page=2", "https://x.vn/list?page=2"),
+    ],
+    ids=["utm", "fbclid-keeps-id", "jsessionid", "zalo", "keeps-page"],
+)
+def test_normalize_url_strips_tracking_and_sessions(url: str, expected: str) -> None:
+    assert discovery.normalize_url(url) == expected

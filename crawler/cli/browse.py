@@ -57,19 +57,37 @@ def articles() -> None:
     """Stored articles."""
 
 
+def article_summary(row: db.ArticleRow) -> dict[str, object]:
+    """The JSON object ``articles list --json`` prints for one article."""
+    return {
+        "id": row.id, "site": row.site_key, "url": row.canonical_url, "title": row.title,
+        "published": row.published_at.astimezone(VN).isoformat() if row.published_at else None,
+        "author": row.author, "category": row.category, "status": row.status,
+        "versions": row.version_count, "first_seen": row.first_seen_at.isoformat(),
+        "last_seen": row.last_seen_at.isoformat(),
+    }
+
+
 @articles.command(name="list")
 @click.option("--site", "site_key", metavar="KEY", help="Only this site.")
-@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 1_000_000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
 @db_option
-def articles_list(site_key: str | None, limit: int, db_url: str | None) -> None:
-    """The newest stored articles."""
+def articles_list(site_key: str | None, limit: int, as_json: bool, db_url: str | None) -> None:
+    """The newest stored articles (with --json: url, title, published, author, category,
+    status (active or removed) and versions)."""
     engine = open_engine(db_url)
     with Session(engine) as session:
         rows = db.list_articles(session, site_key=site_key, limit=limit)
-        lines = [[r.id, r.site_key, local(r.published_at), shorten(r.author, 20),
-                  shorten(r.title, 70)] for r in rows]
+        if as_json:
+            for row in rows:
+                click.echo(json.dumps(article_summary(row), ensure_ascii=False))
+        else:
+            lines = [[r.id, r.site_key, local(r.published_at), r.status, r.version_count,
+                      shorten(r.author, 20), shorten(r.title, 64)] for r in rows]
     engine.dispose()
-    click.echo(table(lines, ["id", "site", "published", "author", "title"]))
+    if not as_json:
+        click.echo(table(lines, ["id", "site", "published", "status", "v", "author", "title"]))
 
 
 @articles.command(name="show")

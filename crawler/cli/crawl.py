@@ -92,12 +92,16 @@ def _report(summaries: list[RunSummary]) -> None:
               help="Override a Scrapy/provnews setting (repeatable).")
 @click.option("--replica", is_flag=True,
               help="Start the bundled replica server and route its hosts through it.")
+@click.option("--backfill", is_flag=True,
+              help="Walk every listing page (the whole archive), not just until known articles.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's INFO log.")
 def crawl(site_keys: tuple[str, ...], all_sites: bool, db_url: str | None, env: str,
-          overrides: tuple[str, ...], replica: bool, verbose: bool) -> None:
+          overrides: tuple[str, ...], replica: bool, backfill: bool, verbose: bool) -> None:
     """Crawl SITE(s) from the registry and print a summary per site.
 
-    Exits 1 when any site's run failed (recorded in the database with its errors).
+    Crawls are incremental: stored articles are fetched again only when the revisit
+    policy says they are due (to catch edits and removals). Exits 1 when any site's run
+    failed (recorded in the database with its errors).
     """
     sites = registry()
     if all_sites:
@@ -109,7 +113,10 @@ def crawl(site_keys: tuple[str, ...], all_sites: bool, db_url: str | None, env: 
                             EXIT_USAGE)
     if not keys:
         raise ProvnewsError("no active sites in the registry", EXIT_USAGE)
-    _report(_crawl(keys, db_url, env, _parse_overrides(overrides), replica, verbose))
+    settings = _parse_overrides(overrides)
+    if backfill:
+        settings["PROVNEWS_BACKFILL"] = True
+    _report(_crawl(keys, db_url, env, settings, replica, verbose))
 
 
 @click.command()
