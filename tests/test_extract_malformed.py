@@ -75,7 +75,7 @@ def test_huge_page_does_not_raise_and_stays_bounded() -> None:
 
 
 def test_unknown_family_hint_is_reported() -> None:
-    art = extract_article(SEED, family="wordpress")
+    art = extract_article(SEED, family="joomla")
     assert art.title is not None
     assert any("unknown hint" in p for p in art.problems)
 

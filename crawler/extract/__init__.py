@@ -1,6 +1,6 @@
 """Article extraction as pure functions: bytes in, :class:`Article` out.
 
-Layers, first one wins per field: the CMS family parser (NukeViet), then page
+Layers, first one wins per field: the CMS family parser (NukeViet, WordPress, Liferay), then page
 metadata (JSON-LD, OpenGraph, meta tags, microdata), then the generic fallback
 (``<title>``, trafilatura for the body). On pages no family parser recognised, the
 generic reading of displayed fields (headline, date line, byline, sapo) goes before
@@ -16,7 +16,7 @@ from typing import Any
 
 from parsel import Selector
 
-from crawler.extract import generic, metadata, nukeviet
+from crawler.extract import generic, liferay, metadata, nukeviet, wordpress
 from crawler.extract.datelines import url_date
 from crawler.extract.dates import VN_TZ
 from crawler.extract.model import Article
@@ -24,7 +24,9 @@ from crawler.extract.text import decode_html, looks_binary, strip_controls
 
 __all__ = ["Article", "extract_article"]
 
-FAMILIES = ("nukeviet", "generic")
+FAMILIES = ("nukeviet", "wordpress", "liferay", "generic")
+# Family parsers in detection order; the first whose detect() accepts the page is used.
+_PARSERS = {m.NAME: m for m in (nukeviet, wordpress, liferay)}
 FIELDS = (
     "canonical_url", "title", "published_at", "published_raw", "updated_at",
     "author", "authors", "source", "lead", "text", "images", "category",
@@ -69,14 +71,15 @@ def _extract(art: Article, html: bytes | str, now: datetime | None, hint: str | 
     if hint is not None and hint not in FAMILIES:
         art.problems.append(f"family: unknown hint {hint!r}, detecting instead")
         hint = None
-    family = hint or ("nukeviet" if nukeviet.detect(sel) else "generic")
+    family = hint or next((name for name, p in _PARSERS.items() if p.detect(sel)), "generic")
     settled: set[str] = set()
-    if family == "nukeviet":
-        fields, problems = nukeviet.parse(sel)
+    parser = _PARSERS.get(family)
+    if parser is not None:
+        fields, problems = parser.parse(sel)
         art.problems.extend(problems)
         if fields:
-            art.family = nukeviet.NAME
-        _apply(art, fields, f"family:{nukeviet.NAME}", settled)
+            art.family = parser.NAME
+        _apply(art, fields, f"family:{parser.NAME}", settled)
     if art.family is None:
         # Shown beats declared for displayed fields: metadata on news sites carries
         # other times (24h.com.vn), date-only stamps or reformatted bylines.
