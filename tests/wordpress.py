@@ -85,7 +85,7 @@ class WordPressPost:
         return cls(
             id=data["id"], status=data["status"], title=html.unescape(data["title"]), url=data["url"],
             published_at=datetime.fromisoformat(data["date"]), author=data["author"],
-            categories=tuple(data["categories"]), content=data["content"],
+            categories=tuple(html.unescape(c) for c in data["categories"]), content=data["content"],
         )
 
 
@@ -273,6 +273,10 @@ def running_wordpress() -> Iterator[WordPressSite]:
             posts=[p for p in posts if p.status == "publish"],
             drafts=[p for p in posts if p.status != "publish"],
         )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "wordpress: crawls a real WordPress (tests/wordpress.py)")
 
 
 @pytest.fixture(scope="session")
