@@ -70,6 +70,8 @@ class Body:
 
     paragraphs: list[str]
     images: list[dict[str, str | None]] = field(default_factory=list)
+    credits: list[str] = field(default_factory=list)
+    """Byline and source lines cut from the end of the body, last first."""
 
 
 def extract_body(
@@ -223,11 +225,14 @@ def read_container(
     prose = [line for line, is_caption in lines if not is_caption]
     photo_story = 2 * sum(map(len, prose)) < sum(map(len, captions))
     paragraphs = [line for line, is_caption in lines if photo_story or not is_caption]
-    paragraphs = _trim(paragraphs, title=title, lead=lead, author=author)
-    return Body(paragraphs=paragraphs, images=reader.images)
+    kept, credits = _trim(paragraphs, title=title, lead=lead, author=author)
+    return Body(paragraphs=kept, images=reader.images, credits=credits)
 
 
-def _trim(paragraphs: list[str], *, title: str | None, lead: str | None, author: str | None) -> list[str]:
+def _trim(
+    paragraphs: list[str], *, title: str | None, lead: str | None, author: str | None
+) -> tuple[list[str], list[str]]:
+    """The body lines, and the byline/credit lines cut from its end."""
     out: list[str] = []
     for line in paragraphs:
         if len(line) < 60 and _END_HEADING.match(line) and out:
@@ -237,12 +242,14 @@ def _trim(paragraphs: list[str], *, title: str | None, lead: str | None, author:
         if not out and _is_heading_furniture(line, lead):
             continue
         out.append(line)
+    cut = len(out)
     if author:  # the byline ends the body: "Nguyễn Đình Quân" then "Chia sẻ bài viết..."
         for i in range(len(out) - 1, max(len(out) - 4, 0), -1):
             if clean_byline(out[i]) == author or (is_byline_line(out[i], author) and author in out[i]):
-                out = out[:i]
+                cut = i
                 break
-    return drop_trailing_bylines(out, author)
+    kept = drop_trailing_bylines(out[:cut], author)
+    return kept, [line for line in reversed(out[len(kept) :]) if len(line) <= 120][:3]
 
 
 def _is_heading_furniture(line: str, lead: str | None) -> bool:

@@ -66,3 +66,62 @@ def drop_trailing_bylines(paragraphs: list[str], author: str | None = None) -> l
         if len(out) > 1 and is_byline_line(out[-1], author):
             out.pop()
     return out
+
+
+_SOURCE_PREFIX = re.compile(r"^(?:nguồn(?: tin)?|source)\s*[:：-]\s*", re.IGNORECASE)
+_THEO = re.compile(r"^theo\s+", re.IGNORECASE)
+_PHOTO_CREDIT = re.compile(r"^(?:ảnh|photo|video|đồ họa|clip)\s*[:：]", re.IGNORECASE)
+_OUTLET = re.compile(
+    r"^(?:báo|đài|tạp chí|cổng|trang|kênh|thông tấn|tt|ttx|sở|ubnd|ủy ban|ban|bộ|hội|trung tâm|"
+    r"văn phòng|phòng|huyện|tỉnh|thành phố|xã|phường|công an|bệnh viện)\b"
+    r"|\.(?:vn|com|net|org|info)\b"
+    r"|^(?:ttxvn|vna|vov|vtv|vtc|afp|reuters|ap|bbc|cnn|xinhua|tass|thanh niên|tuổi trẻ|dân trí|"
+    r"vnexpress|vietnamnet|infonet|ngoisao|zing|znews|tiền phong|lao động|nhân dân|quân đội nhân dân|"
+    r"công an nhân dân|người lao động|pháp luật|plo|sggp|sài gòn giải phóng|hà nội mới|vietnamplus|"
+    r"soha|kenh14|genk|24h|cafef|cafebiz|forbes|bloomberg|vcamp)\b",
+    re.IGNORECASE,
+)
+_PAREN_OUTLET = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<outlet>[^()]+)\)$")
+
+
+def _name_like(text: str | None) -> bool:
+    """A short run of capitalised words or a domain ("Báo Sơn La", "genk.vn"), not prose."""
+    words = (text or "").split()
+    return 0 < len(words) <= 7 and all(w[0].isupper() or w[0].isdigit() or "." in w for w in words)
+
+
+def is_outlet(name: str | None) -> bool:
+    """True for a publisher, agency or office name ("TTXVN", "Báo Sơn La", "genk.vn")."""
+    return name is not None and bool(_OUTLET.search(name.strip(" .")))
+
+
+def credit(line: str | None) -> tuple[str | None, str | None]:
+    """``(author, source)`` from a credit line: ``Theo TTXVN`` and ``Nguồn: Báo Sơn La`` are sources.
+
+    ``Theo Sầm Hoa (Vietnamnet/Reuters)`` and ``Theo Minh Nguyễn/Vcamp.vn`` name a person
+    and a source; a bare single word after ``Theo`` is taken as an outlet (``Theo Ngoisao``).
+    """
+    text = (clean(line) or "").strip()
+    if text.startswith("(") and text.rstrip(".").endswith(")"):
+        text = text.rstrip(".")[1:-1].strip()
+    if not text or len(text) > 120:
+        return None, None
+    if _SOURCE_PREFIX.match(text):
+        return None, _SOURCE_PREFIX.sub("", text) or None
+    if _PHOTO_CREDIT.match(text):
+        return None, None  # "Ảnh: Misso" credits the photos, not the article
+    if not _THEO.match(text):
+        author = clean_byline(text)
+        return (None, author) if is_outlet(author) and _name_like(author) else (author, None)
+    rest = _THEO.sub("", text)
+    if not _name_like(rest.split("(")[0].split("/")[0]):
+        return None, None  # "Theo báo cáo của huyện, ...": prose
+    person, outlet = rest, None
+    paren = _PAREN_OUTLET.match(rest)
+    if paren:
+        person, outlet = paren["name"], paren["outlet"]
+    elif "/" in rest:
+        person, outlet = (part.strip() for part in rest.split("/", 1))
+    if is_outlet(person) or (outlet is None and len(person.split()) == 1):
+        return None, rest
+    return clean_byline(person), outlet

@@ -17,8 +17,8 @@ from crawler.extract.dates import parse_datetime, parse_time
 from crawler.extract.text import node_text
 
 _FURNITURE = re.compile(
-    r"relat|lienquan|lien-quan|tinkhac|tin-khac|other|comment|binhluan|binh-luan|ykien|y-kien|"
-    r"event|sukien-box|footer|copyright|banquyen|widget|sidebar|most|docnhieu|xemnhieu|"
+    r"relat|lienquan|lien-quan|tinkhac|tin-khac|othernews|other-news|news-other|comment|binhluan|binh-luan|ykien|y-kien|"
+    r"event|sukien-box|footer|copyright|banquyen|widget|most|docnhieu|xemnhieu|"
     r"tin-moi|tinmoi|latest|listnews|list-news|news-list|box-news|weather|thoitiet|calendar|lich",
     re.IGNORECASE,
 )

@@ -16,8 +16,8 @@ from lxml import etree
 from parsel import Selector
 
 from crawler.extract.body import extract_body
-from crawler.extract.bylines import clean_byline, drop_trailing_bylines, split_authors
-from crawler.extract.datelines import date_lines
+from crawler.extract.bylines import credit, drop_trailing_bylines, split_authors
+from crawler.extract.datelines import date_lines, in_furniture
 from crawler.extract.dates import parse_datetime
 from crawler.extract.rendered import render_script_text
 from crawler.extract.text import block_texts, clean, node_text
@@ -27,9 +27,12 @@ MAX_BODY_CHARS = 5_000_000  # trafilatura on bigger pages takes seconds; skip it
 _HEADING_TAGS = ("h1", "h2", "h3", "h4")
 _TITLE_SEPARATORS = (" - ", " | ", " – ", ": ", "-", "|")
 _DATE_HINT = re.compile(r"date|time|publish|ngay|posted|timestamp", re.IGNORECASE)
-_AUTHOR_HINT = re.compile(r"author|byline|tacgia|tac-gia|writer|nguontin", re.IGNORECASE)
+_AUTHOR_HINT = re.compile(r"author|byline|tacgia|tac-gia|writer|nguon|source", re.IGNORECASE)
 _LEAD_HINT = re.compile(r"sapo|lead|summary|desc|intro|head-noidung|init_content|phead", re.I)
 _RIGHT = re.compile(r"right", re.IGNORECASE)
+_SOCIAL = re.compile(
+    r"facebook\.com|fb\.com|twitter\.com|x\.com/|zalo\.me|youtube\.com|tiktok\.com|instagram", re.I
+)
 _COUNTS = re.compile(r"\([^()]*\d[^()]*\)")  # "( 6816 bình chọn, 9 / 10 điểm)"
 _CONNECTORS = {"-", "–", "và", "&", "/"}
 _NEAR, _FAR = 40, 150  # positions (elements in document order) around the headline
@@ -50,10 +53,11 @@ def displayed(sel: Selector, *, now: datetime | None) -> dict[str, Any]:
     if raw_date:
         fields["published_raw"] = raw_date
         fields["published_at"] = parse_datetime(raw_date, now=now)
-    author = _byline(page, heading)
+    author, source = _byline(page, heading)
     if author:
         fields["author"] = author
         fields["authors"] = split_authors(author)
+    fields["source"] = source
     fields["lead"] = _lead(page, heading)
     return {key: value for key, value in fields.items() if value}
 
@@ -89,7 +93,14 @@ def _own_body(sel: Selector, known: dict[str, Any], url: str | None) -> dict[str
     text = "\n\n".join(found.paragraphs)
     if len(text.split()) < MIN_BODY_WORDS:
         return None
-    return {"text": text, "images": found.images}
+    fields: dict[str, Any] = {"text": text, "images": found.images}
+    for line in found.credits:  # the byline and source lines that closed the body
+        author, source = credit_line(line)
+        fields.setdefault("source", source)
+        if author and not known.get("author"):
+            fields.setdefault("author", author)
+            fields.setdefault("authors", split_authors(author))
+    return {key: value for key, value in fields.items() if value is not None}
 
 
 class _Page:
@@ -178,8 +189,11 @@ def _datelines(page: _Page, anchor: etree._Element | None, now: datetime | None)
     return date_lines(hinted + nearby, now)
 
 
-def _byline(page: _Page, anchor: etree._Element | None) -> str | None:
-    """An author-classed element near the headline, else the first right-aligned name line."""
+def _byline(page: _Page, anchor: etree._Element | None) -> tuple[str | None, str | None]:
+    """``(author, source)``: author-classed elements near the headline, then right-aligned lines.
+
+    Comments, news lists and social links are never bylines.
+    """
     hinted = page.hinted(_AUTHOR_HINT)
     right = [n for n in page.nodes if _RIGHT.search(f"{n.get('align', '')} {n.get('style', '')}")]
     candidates = page.near(anchor, hinted, window=_FAR * 4) + page.near(
@@ -187,26 +201,43 @@ def _byline(page: _Page, anchor: etree._Element | None) -> str | None:
     )
     start = page.position.get(id(anchor), 0)
     candidates.sort(key=lambda n: abs(page.position[id(n)] - start))
+    author = source = None
     for node in candidates:
+        if in_furniture(node) or _social(node):
+            continue
         for line in block_texts(node)[:2]:  # "H.V." then "Ảnh: Misso"
-            author = byline_value(line)
-            if author:
-                return author
-    return None
+            found_author, found_source = credit_line(line)
+            author, source = author or found_author, source or found_source
+        if author and source:
+            break
+    return author, source
+
+
+def _social(node: etree._Element) -> bool:
+    links = [node, *node.iterancestors("a")] if node.tag == "a" else list(node.iterancestors("a"))
+    links += list(node.iter("a"))
+    return any(_SOCIAL.search(link.get("href", "")) for link in links)
 
 
 def byline_value(text: str | None) -> str | None:
     """A person's byline from a credit line; ``None`` for prose or a bare outlet."""
+    return credit_line(text)[0]
+
+
+def credit_line(text: str | None) -> tuple[str | None, str | None]:
+    """``(author, source)`` of a short credit line; ``(None, None)`` for prose."""
     if not text or len(text) > 120:
-        return None
-    text = _COUNTS.sub("", text).strip()
-    if re.match(r"theo\s+\S+$", text, re.IGNORECASE):
-        return None  # "Theo Ngoisao": a re-publication credit, not a person
-    value = clean_byline(text)
-    if not value or len(value) > 50 or len(value.split()) > 7 or re.search(r"\d", value):
-        return None
-    words = [w for w in re.split(r"[\s,]+", value) if w not in _CONNECTORS]
-    return value if words and all(w[0].isupper() for w in words) else None
+        return None, None
+    if "|" in text:  # "Theo Ngoisao | 25/12/2012 10:25"
+        parts = [credit_line(part) for part in text.split("|") if not re.search(r"\d", part)]
+        return next((p[0] for p in parts if p[0]), None), next((p[1] for p in parts if p[1]), None)
+    author, source = credit(_COUNTS.sub("", text).strip())
+    if author is None:
+        return None, source
+    if len(author) > 50 or len(author.split()) > 7 or re.search(r"\d", author):
+        return None, None
+    words = [w for w in re.split(r"[\s,]+", author) if w not in _CONNECTORS]
+    return (author, source) if words and all(w[0].isupper() for w in words) else (None, None)
 
 
 def _lead(page: _Page, anchor: etree._Element | None) -> str | None:

@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
-from crawler.extract.bylines import clean_byline, split_authors
+from crawler.extract.bylines import clean_byline, is_outlet, split_authors
 from crawler.extract.dates import parse_datetime
 from crawler.extract.text import clean
 
@@ -86,6 +86,8 @@ def _author(sel: Selector, ld: dict[str, Any]) -> str | None:
     byline = clean_byline(author)
     if byline and " " not in byline and (byline.islower() or "." in byline):
         return None  # a login or domain ("baodantridientu", "genk.vn"), not a byline
+    if is_outlet(byline):
+        return None  # the publisher ("Báo Sơn La", "TTXVN"), not a byline
     return byline
 
 
