@@ -117,6 +117,7 @@ class StoreArticlePipeline:
             for url, (etag, modified, status_code) in getattr(spider, "validators_seen", {}).items():
                 db.save_fetch_state(session, self.site_id, url, etag=etag, last_modified=modified,
                                     http_status=status_code, at=now)
+            db.record_source_modified(session, self.site_id, getattr(spider, "sitemap_lastmods", {}))
             db.finish_run(session, self.run_id, ended_at=now, status=status, counts=counts,
                           errors=dict(errors), error_summary=summary, report=report)
         stats.set_value("provnews/status", status)

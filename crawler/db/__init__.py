@@ -29,6 +29,22 @@ from crawler.db.models import (
     FetchStateRow,
     SiteRow,
 )
+from crawler.db.entity_models import (
+    AdminUnitRow,
+    EntityMentionRow,
+    OrganizationRow,
+    PersonRoleRow,
+    PersonRow,
+)
+from crawler.db.entity_queries import (
+    PersonRole,
+    articles_mentioning_org,
+    articles_mentioning_person,
+    articles_mentioning_place,
+    list_articles_mentioning,
+    roles_of_person,
+)
+from crawler.db.entity_store import store_entities
 from crawler.db.fetch_state import load_fetch_states, save_fetch_state
 from crawler.db.queries import (
     SiteSummary,
@@ -50,9 +66,27 @@ from crawler.db.store import (
     upsert_article,
 )
 
-from crawler.db.versions import KnownArticle, article_versions, known_articles, mark_missing
+from crawler.db.versions import (
+    KnownArticle,
+    article_versions,
+    known_articles,
+    mark_missing,
+    record_source_modified,
+)
 
 __all__ = [
+    "AdminUnitRow",
+    "EntityMentionRow",
+    "OrganizationRow",
+    "PersonRole",
+    "PersonRoleRow",
+    "PersonRow",
+    "articles_mentioning_org",
+    "articles_mentioning_person",
+    "articles_mentioning_place",
+    "list_articles_mentioning",
+    "roles_of_person",
+    "store_entities",
     "ARTICLE_STATUSES",
     "ArticleVersionRow",
     "FetchStateRow",
@@ -61,6 +95,7 @@ __all__ = [
     "known_articles",
     "load_fetch_states",
     "mark_missing",
+    "record_source_modified",
     "save_fetch_state",
     "DATABASE_URL_ENV",
     "DEFAULT_DATABASE_URL",

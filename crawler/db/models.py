@@ -115,6 +115,8 @@ class ArticleRow(Base):
     next_check_at: Mapped[datetime | None]
     """When the revisit policy wants the article fetched again (see ``crawler.revisit``)."""
     version_count: Mapped[int] = mapped_column(default=1, server_default="1")
+    source_modified_at: Mapped[datetime | None]
+    """The site's own last-modified time for the article (sitemap ``lastmod``) as last seen."""
 
     site: Mapped[SiteRow] = relationship(back_populates="articles", lazy="raise")
     versions: Mapped[list[ArticleVersionRow]] = relationship(

@@ -29,6 +29,7 @@ class KnownArticle:
     status: str
     last_seen_at: datetime
     next_check_at: datetime | None
+    source_modified_at: datetime | None = None
 
 
 def _render(fields: dict[str, object]) -> list[str]:
@@ -111,7 +112,7 @@ def known_articles(session: Session, site_id: int) -> list[KnownArticle]:
     """Every stored article of a site, without content: for incremental discovery."""
     rows = session.execute(
         sa.select(ArticleRow.url, ArticleRow.canonical_url, ArticleRow.status,
-                  ArticleRow.last_seen_at, ArticleRow.next_check_at)
+                  ArticleRow.last_seen_at, ArticleRow.next_check_at, ArticleRow.source_modified_at)
         .where(ArticleRow.site_id == site_id)
     ).all()
     return [KnownArticle(*row) for row in rows]
@@ -122,3 +123,18 @@ def article_versions(session: Session, article_id: int) -> list[ArticleVersionRo
         sa.select(ArticleVersionRow).where(ArticleVersionRow.article_id == article_id)
         .order_by(ArticleVersionRow.version)
     ))
+
+
+def record_source_modified(session: Session, site_id: int, lastmods: dict[str, datetime]) -> int:
+    """Remember each article's sitemap ``lastmod`` (matched by URL or canonical URL), so
+    the next crawl re-fetches exactly the articles whose lastmod moved. Returns rows hit."""
+    hit = 0
+    for url, stamp in lastmods.items():
+        stmt = (
+            sa.update(ArticleRow)
+            .where(ArticleRow.site_id == site_id,
+                   sa.or_(ArticleRow.url == url, ArticleRow.canonical_url == url))
+            .values(source_modified_at=stamp)
+        )
+        hit += session.execute(stmt).rowcount  # type: ignore[attr-defined]
+    return hit

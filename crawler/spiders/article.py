@@ -42,6 +42,7 @@ class ArticleSpider(Spider):
         self.seen_articles: set[str] = set()
         self.failures: list[dict[str, Any]] = []
         self.validators_seen: dict[str, tuple[str | None, str | None, int]] = {}
+        self.sitemap_lastmods: dict[str, datetime] = {}
         self.max_pages = 50
         self.margin = 1
         self.backfill = False
@@ -111,6 +112,9 @@ class ArticleSpider(Spider):
             if not (discovery.same_site(url, self.site.base_url)
                     and discovery.is_article_url(url, self.site.article_pattern)):
                 continue
+            lastmod = (lastmods or {}).get(url)
+            if lastmod is not None:
+                self.sitemap_lastmods[url] = lastmod
             identity = self._identity(url)
             if identity in self.seen_articles:
                 continue
@@ -125,8 +129,8 @@ class ArticleSpider(Spider):
                 yield Request(url, callback=self.parse_article, errback=self.on_error,
                               dont_filter=True, meta={"channel": channel, "article": True})
                 continue
-            lastmod = (lastmods or {}).get(url)
-            if (lastmod and lastmod > known.last_seen_at) or revisit.is_due(known.next_check_at, self.now):
+            changed = lastmod and known.source_modified_at and lastmod > known.source_modified_at
+            if changed or revisit.is_due(known.next_check_at, self.now):
                 self.seen_articles.discard(identity)
                 yield self._revisit_request(known.url, None)
             else:

@@ -25,6 +25,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("missing_checks", sa.Integer(), server_default="0", nullable=False))
         batch.add_column(sa.Column("next_check_at", Timestamp, nullable=True))
         batch.add_column(sa.Column("version_count", sa.Integer(), server_default="1", nullable=False))
+        batch.add_column(sa.Column("source_modified_at", Timestamp, nullable=True))
         batch.create_check_constraint("status", "status IN ('active', 'removed')")
         batch.create_index("ix_article__site_id_next_check_at", ["site_id", "next_check_at"])
     with op.batch_alter_table("crawl_run") as batch:
@@ -79,6 +80,7 @@ def downgrade() -> None:
     with op.batch_alter_table("article") as batch:
         batch.drop_index("ix_article__site_id_next_check_at")
         batch.drop_constraint(op.f("ck_article__status"), type_="check")
+        batch.drop_column("source_modified_at")
         batch.drop_column("version_count")
         batch.drop_column("next_check_at")
         batch.drop_column("missing_checks")
