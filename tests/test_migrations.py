@@ -13,7 +13,10 @@ from alembic.runtime.migration import MigrationContext
 from crawler import db
 from crawler.db.models import Base
 
-TABLES = {"site", "article", "crawl_run", "crawl_error", "article_version", "fetch_state"}
+TABLES = {
+    "site", "article", "crawl_run", "crawl_error", "article_version", "fetch_state",
+    "person", "person_role", "admin_unit", "organization", "entity_mention",
+}  # fmt: skip
 
 
 def _tables(url: str) -> set[str]:

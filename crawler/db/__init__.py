@@ -45,6 +45,22 @@ from crawler.db.entity_queries import (
     roles_of_person,
 )
 from crawler.db.entity_store import store_entities
+from crawler.db.entity_models import (
+    AdminUnitRow,
+    EntityMentionRow,
+    OrganizationRow,
+    PersonRoleRow,
+    PersonRow,
+)
+from crawler.db.entity_queries import (
+    PersonRole,
+    articles_mentioning_org,
+    articles_mentioning_person,
+    articles_mentioning_place,
+    list_articles_mentioning,
+    roles_of_person,
+)
+from crawler.db.entity_store import store_entities
 from crawler.db.fetch_state import load_fetch_states, save_fetch_state
 from crawler.db.queries import (
     SiteSummary,
@@ -75,6 +91,18 @@ from crawler.db.versions import (
 )
 
 __all__ = [
+    "AdminUnitRow",
+    "EntityMentionRow",
+    "OrganizationRow",
+    "PersonRole",
+    "PersonRoleRow",
+    "PersonRow",
+    "articles_mentioning_org",
+    "articles_mentioning_person",
+    "articles_mentioning_place",
+    "list_articles_mentioning",
+    "roles_of_person",
+    "store_entities",
     "AdminUnitRow",
     "EntityMentionRow",
     "OrganizationRow",
