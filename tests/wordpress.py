@@ -22,12 +22,13 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -221,21 +222,28 @@ def _php_server(root: Path, log: Path) -> Iterator[int]:
         with log.open("ab") as out:
             process = subprocess.Popen(
                 [php, "-S", f"127.0.0.1:{port}", "-t", str(root), str(FIXTURES / "router.php")],
-                stdout=out, stderr=subprocess.STDOUT, env=env, cwd=root,
+                stdout=out, stderr=subprocess.STDOUT, env=env, cwd=root, start_new_session=True,
             )
         if _wait_for_port(port, process, log):
             break
+        _stop(process)
     else:
         raise RuntimeError(f"php -S could not start: {log.read_text()[-500:]}")
     try:
         yield port
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop php -S and its forked workers: its own process group (start_new_session)."""
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    with suppress(subprocess.TimeoutExpired):
+        process.wait(10)
+    with suppress(ProcessLookupError):  # workers that outlived the server
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def post_content(paragraphs: list[str]) -> str:
