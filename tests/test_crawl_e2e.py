@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 
 from crawler import db
 from crawler.db.models import ArticleRow, CrawlErrorRow, CrawlRunRow
+from crawler.replica import REPLICA_HOSTS
 from tests.conftest import run_cli
 
 
 def host_map(replica, *hosts: str) -> str:
-    hosts = hosts or ("portal.example", "news.example")
+    hosts = hosts or REPLICA_HOSTS
     return "PROVNEWS_HOST_MAP=" + json.dumps({h: replica.proxy_url for h in hosts})
 
 

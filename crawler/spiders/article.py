@@ -40,6 +40,11 @@ class ArticleSpider(Spider):
         self.site: Site | None = None
         self.state = CrawlState()
         self.seen_articles: set[str] = set()
+        """Article identities discovered in this crawl."""
+        self.requested: set[str] = set()
+        """Article identities requested in this crawl (each at most once)."""
+        self.skipped: set[str] = set()
+        """Known articles discovered and not fetched (not due, not changed)."""
         self.failures: list[dict[str, Any]] = []
         self.validators_seen: dict[str, tuple[str | None, str | None, int]] = {}
         self.sitemap_lastmods: dict[str, datetime] = {}
@@ -94,7 +99,12 @@ class ArticleSpider(Spider):
 
     def _revisit_request(self, url: str, channel: str | None) -> Request:
         self.crawler.stats.inc_value("provnews/revisits")
-        self.seen_articles.add(self._identity(url))
+        identity = self._identity(url)
+        self.seen_articles.add(identity)
+        self.requested.add(identity)
+        if identity in self.skipped:
+            self.skipped.discard(identity)
+            self.crawler.stats.inc_value("provnews/skipped_known", -1)
         return Request(url, callback=self.parse_article, errback=self.on_error, dont_filter=True,
                        meta={"channel": channel, "article": True, "known_url": url})
 
@@ -116,13 +126,15 @@ class ArticleSpider(Spider):
             if lastmod is not None:
                 self.sitemap_lastmods[url] = lastmod
             identity = self._identity(url)
-            if identity in self.seen_articles:
+            if identity in self.requested:
                 continue
-            self.seen_articles.add(identity)
-            stats.inc_value("provnews/discovered")
-            stats.inc_value(f"provnews/discovered/{channel}")
+            if identity not in self.seen_articles:
+                self.seen_articles.add(identity)
+                stats.inc_value("provnews/discovered")
+                stats.inc_value(f"provnews/discovered/{channel}")
             known = self.state.lookup(identity)
             if known is None:
+                self.requested.add(identity)
                 stats.inc_value("provnews/discovered_new")
                 # The spider dedupes articles itself; dont_filter lets a redirect loop
                 # surface as an error instead of being silently dropped as a duplicate.
@@ -131,9 +143,10 @@ class ArticleSpider(Spider):
                 continue
             changed = lastmod and known.source_modified_at and lastmod > known.source_modified_at
             if changed or revisit.is_due(known.next_check_at, self.now):
-                self.seen_articles.discard(identity)
                 yield self._revisit_request(known.url, None)
-            else:
+            elif identity not in self.skipped:
+                # A later channel (a sitemap with lastmod) may still ask for it.
+                self.skipped.add(identity)
                 stats.inc_value("provnews/skipped_known")
 
     def _unusable(self, response: Response) -> bool:
@@ -175,6 +188,9 @@ class ArticleSpider(Spider):
             self._record(response.url, "malformed_sitemap", response.status, str(exc), response.meta)
             return
         if result.is_index:
+            # An index rarely changes when a child does (WordPress gives no lastmod), so it
+            # is always fetched in full; its children get conditional GETs.
+            self.validators_seen.pop(response.request.url if response.request else response.url, None)
             for url in result.urls:
                 yield self._discovery_request(url, self.parse_sitemap, "sitemap")
         else:
