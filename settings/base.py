@@ -47,6 +47,7 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractArticlePipeline": 300,
     "pipelines.store.StoreArticlePipeline": 500,
+    "pipelines.entities.ExtractEntitiesPipeline": 600,
 }
 
 # --- provnews settings -------------------------------------------------------------
@@ -74,6 +75,9 @@ PROVNEWS_MAX_REVISITS = 500
 PROVNEWS_NOW = None
 # Keep the raw HTML of each article (compressed) so history can be re-parsed.
 PROVNEWS_STORE_RAW_HTML = True
+# Extract people (with roles), places (administrative units) and organisations from each
+# new or updated article and store them (pipelines/entities.py); False turns it off.
+PROVNEWS_ENTITIES = True
 # Seconds between progress lines on stderr during a crawl (0 = off).
 PROVNEWS_PROGRESS_INTERVAL = 10.0
 

@@ -1,0 +1,104 @@
+"""The entity pipeline end to end: `provnews crawl` of the replica portal in a child process,
+then the stored people, places and organisations queried from the database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.test import get_crawler
+from sqlalchemy.orm import Session
+
+from crawler import db
+from crawler.db.entity_models import AdminUnitRow, EntityMentionRow, OrganizationRow, PersonRow
+from crawler.extract.model import Article
+from crawler.items import PageItem
+from pipelines.entities import ExtractEntitiesPipeline
+from tests.test_crawl_e2e import crawl, sqlite_url, summary_row  # noqa: F401 (sqlite_url: fixture)
+
+SEED = "doan-khao-sat-ban-chi-dao-35-tinh-uy-lam-viec-tai-huyen-quynh-nhai-103.html"
+
+
+def mention_count(url: str) -> int:
+    engine = db.open_database(url)
+    with Session(engine) as session:
+        n = session.scalar(sa.select(sa.func.count()).select_from(EntityMentionRow))
+    engine.dispose()
+    return n or 0
+
+
+def test_crawl_stores_entities_of_every_new_article_and_queries_work(replica, sqlite_url):  # noqa: F811
+    result = crawl(replica, sqlite_url, "portal_example")
+    assert result.returncode == 0, result.stderr
+    assert "provnews/entities/errors" not in result.stderr
+    engine = db.open_database(sqlite_url)
+    with Session(engine) as session:
+        seed = session.scalars(
+            sa.select(db.ArticleRow).where(db.ArticleRow.canonical_url.endswith(SEED))
+        ).one()
+        per_article = session.scalars(sa.select(EntityMentionRow.article_id).distinct()).all()
+        assert len(per_article) >= 80  # nearly every one of the 93 portal articles names someone or somewhere
+        people = session.scalars(
+            sa.select(PersonRow.name).join(EntityMentionRow).where(EntityMentionRow.article_id == seed.id)
+        ).all()
+        assert set(people) == {"Mai Thu Hương", "Nguyễn Hoài Thu", "Bùi Thái Sơn"}
+        assert all(p.province == "Sơn La" for p in session.scalars(sa.select(PersonRow)))
+        units = session.scalars(
+            sa.select(AdminUnitRow.name)
+            .join(EntityMentionRow, EntityMentionRow.unit_2024_id == AdminUnitRow.id)
+            .where(EntityMentionRow.article_id == seed.id)
+        ).all()
+        assert {"Quỳnh Nhai", "Mường Giàng", "Chiềng Bằng"} <= set(units)
+        orgs = session.scalars(
+            sa.select(OrganizationRow.name)
+            .join(EntityMentionRow)
+            .where(EntityMentionRow.article_id == seed.id)
+        ).all()
+        assert {"Ban Chỉ đạo 35 Tỉnh ủy Sơn La", "Hội đồng nhân dân huyện Quỳnh Nhai"} <= set(orgs)
+
+        assert seed.id in {a.id for a in db.articles_mentioning_place(session, "xã Quỳnh Nhai")}
+        assert seed.id in {a.id for a in db.articles_mentioning_place(session, "xã Mường Giàng")}
+        roles = db.roles_of_person(session, "Mai Thu Hương")
+        assert ("Trưởng Ban Tuyên giáo tỉnh ủy", seed.published_at, seed.id) in roles
+        assert seed.id in {a.id for a in db.articles_mentioning_person(session, "Bùi Thái Sơn")}
+        assert seed.id in {a.id for a in db.articles_mentioning_org(session, "Ban Tuyên giáo Tỉnh ủy")}
+    engine.dispose()
+
+    before = mention_count(sqlite_url)
+    again = crawl(replica, sqlite_url, "portal_example", extra=("-s", "PROVNEWS_INCREMENTAL=false"))
+    assert summary_row(again.stdout, "portal_example")[4:7] == ["0", "0", "93"]  # new, updated, unchanged
+    assert mention_count(sqlite_url) == before
+
+
+def test_entities_setting_off_stores_articles_without_entities(replica, sqlite_url):  # noqa: F811
+    result = crawl(replica, sqlite_url, "portal_example", extra=("-s", "PROVNEWS_ENTITIES=false"))
+    assert result.returncode == 0, result.stderr
+    assert summary_row(result.stdout, "portal_example")[1:5] == ["ok", "93", "93", "93"]
+    assert mention_count(sqlite_url) == 0
+
+
+def page_item(outcome: str | None) -> PageItem:
+    article = Article(url="http://portal.example/missing-1.html", title="Đồng chí Lò Văn Mạnh", text="x")
+    return PageItem(site_key="portal_example", url=article.url, status=200, body=b"", encoding="utf-8",
+                    fetched_at=datetime(2026, 1, 1, tzinfo=UTC), discovered_via="listing",
+                    article=article, stored_outcome=outcome)  # fmt: skip
+
+
+def test_pipeline_is_off_when_setting_is_false():
+    with pytest.raises(NotConfigured):
+        ExtractEntitiesPipeline.from_crawler(get_crawler(settings_dict={"PROVNEWS_ENTITIES": False}))
+
+
+def test_pipeline_counts_an_entity_error_and_passes_the_item_on(sqlite_url, caplog):  # noqa: F811
+    crawler = get_crawler(settings_dict={"PROVNEWS_DATABASE_URL": sqlite_url})
+    pipeline = ExtractEntitiesPipeline.from_crawler(crawler)
+    unchanged = page_item("unchanged")
+    assert pipeline.process_item(unchanged) is unchanged
+    assert crawler.stats.get_value("provnews/entities/errors") is None
+    item = page_item("new")  # "stored" but not in the database: the lookup fails
+    assert pipeline.process_item(item) is item
+    pipeline.close_spider()
+    assert crawler.stats.get_value("provnews/entities/errors") == 1
+    assert "entities of http://portal.example/missing-1.html not stored" in caplog.text
