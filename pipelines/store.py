@@ -20,9 +20,10 @@ from crawler.items import GoneItem, PageItem
 
 
 def run_status(fetched: int, failed: int, discovered: int, not_modified: int) -> str:
-    """``ok`` without failures; ``failed`` when errors left nothing fetched, or when
-    discovery found nothing at all (no article and no "not modified"); else ``partial``."""
-    if (fetched == 0 and failed > 0) or (discovered == 0 and not_modified == 0):
+    """``ok`` without failures; ``failed`` when errors left nothing fetched, or when the
+    crawl saw nothing at all (no article discovered or fetched, no "not modified");
+    else ``partial``."""
+    if (fetched == 0 and failed > 0) or (discovered == 0 and not_modified == 0 and fetched == 0):
         return "failed"
     return "partial" if failed else "ok"
 

@@ -100,7 +100,6 @@ class ArticleSpider(Spider):
     def _revisit_request(self, url: str, channel: str | None) -> Request:
         self.crawler.stats.inc_value("provnews/revisits")
         identity = self._identity(url)
-        self.seen_articles.add(identity)
         self.requested.add(identity)
         if identity in self.skipped:
             self.skipped.discard(identity)
@@ -126,12 +125,12 @@ class ArticleSpider(Spider):
             if lastmod is not None:
                 self.sitemap_lastmods[url] = lastmod
             identity = self._identity(url)
-            if identity in self.requested:
-                continue
             if identity not in self.seen_articles:
                 self.seen_articles.add(identity)
                 stats.inc_value("provnews/discovered")
                 stats.inc_value(f"provnews/discovered/{channel}")
+            if identity in self.requested:
+                continue
             known = self.state.lookup(identity)
             if known is None:
                 self.requested.add(identity)

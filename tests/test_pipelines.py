@@ -1,0 +1,38 @@
+"""Pure parts of the store pipeline: run status and the crawl report."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.store import crawl_report, run_status
+
+
+@pytest.mark.parametrize(
+    ("fetched", "failed", "discovered", "not_modified", "expected"),
+    [
+        (10, 0, 10, 0, "ok"),
+        (10, 2, 12, 0, "partial"),
+        (0, 5, 0, 0, "failed"),  # everything answered 500
+        (0, 0, 0, 0, "failed"),  # discovery found nothing at all: a broken layout
+        (0, 0, 0, 3, "ok"),  # an unchanged site: feeds and listings said 304
+        (0, 0, 25, 0, "ok"),  # every article known and not due
+        (12, 0, 0, 0, "ok"),  # only revisits of stored articles
+    ],
+    ids=["ok", "partial", "all-errors", "nothing-found", "not-modified", "all-known", "revisits-only"],
+)
+def test_run_status(fetched: int, failed: int, discovered: int, not_modified: int, expected: str):
+    assert run_status(fetched, failed, discovered, not_modified) == expected
+
+
+def test_crawl_report_groups_stats_by_channel_and_status():
+    stats = {
+        "provnews/discovered/feed": 30, "provnews/discovered/listing": 5,
+        "provnews/requests/feed": 1, "provnews/not_modified/sitemap": 2,
+        "downloader/response_status_count/200": 40, "downloader/response_status_count/304": 2,
+        "downloader/request_count": 42, "provnews/skipped_known": 20,
+    }
+    report = crawl_report(stats)
+    assert report["discovered_by_channel"] == {"feed": 30, "listing": 5}
+    assert report["http_status_counts"] == {"200": 40, "304": 2}
+    assert report["not_modified_by_channel"] == {"sitemap": 2}
+    assert (report["requests"], report["skipped_known"], report["revisits"]) == (42, 20, 0)
