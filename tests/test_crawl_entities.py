@@ -3,6 +3,7 @@ then the stored people, places and organisations queried from the database."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -16,6 +17,7 @@ from crawler.db.entity_models import AdminUnitRow, EntityMentionRow, Organizatio
 from crawler.extract.model import Article
 from crawler.items import PageItem
 from pipelines.entities import ExtractEntitiesPipeline
+from tests.conftest import run_cli
 from tests.test_crawl_e2e import crawl, sqlite_url, summary_row  # noqa: F401 (sqlite_url: fixture)
 
 SEED = "doan-khao-sat-ban-chi-dao-35-tinh-uy-lam-viec-tai-huyen-quynh-nhai-103.html"
@@ -51,6 +53,7 @@ def test_crawl_stores_entities_of_every_new_article_and_queries_work(replica, sq
             .where(EntityMentionRow.article_id == seed.id)
         ).all()
         assert {"Quỳnh Nhai", "Mường Giàng", "Chiềng Bằng"} <= set(units)
+        seed_url = seed.canonical_url
         orgs = session.scalars(
             sa.select(OrganizationRow.name)
             .join(EntityMentionRow)
@@ -65,6 +68,14 @@ def test_crawl_stores_entities_of_every_new_article_and_queries_work(replica, sq
         assert seed.id in {a.id for a in db.articles_mentioning_person(session, "Bùi Thái Sơn")}
         assert seed.id in {a.id for a in db.articles_mentioning_org(session, "Ban Tuyên giáo Tỉnh ủy")}
     engine.dispose()
+
+    listed = run_cli("articles", "list", "--db", sqlite_url, "--json", "--limit", "200",
+                     "--person", "Mai Thu Hương", "--place", "xã Quỳnh Nhai")  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    found = [json.loads(line)["url"] for line in listed.stdout.splitlines()]
+    assert seed_url in found and len(found) < 93
+    nobody = run_cli("articles", "list", "--db", sqlite_url, "--person", "Không Có Ai")
+    assert nobody.returncode == 0 and "Không" not in nobody.stdout
 
     before = mention_count(sqlite_url)
     again = crawl(replica, sqlite_url, "portal_example", extra=("-s", "PROVNEWS_INCREMENTAL=false"))

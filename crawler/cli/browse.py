@@ -72,13 +72,21 @@ def article_summary(row: db.ArticleRow) -> dict[str, object]:
 @click.option("--site", "site_key", metavar="KEY", help="Only this site.")
 @click.option("--limit", type=click.IntRange(1, 1_000_000), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
+@click.option("--person", metavar="NAME", help="Only articles naming this person (\"Mai Thu Hương\").")
+@click.option("--place", metavar="NAME", help="Only articles naming this place or its equivalent "
+              "across the 2025 reform (\"xã Mường Giàng\", \"2025:03703\").")  # fmt: skip
 @db_option
-def articles_list(site_key: str | None, limit: int, as_json: bool, db_url: str | None) -> None:
+def articles_list(site_key: str | None, limit: int, as_json: bool, person: str | None,
+                  place: str | None, db_url: str | None) -> None:  # fmt: skip
     """The newest stored articles (with --json: url, title, published, author, category,
     status (active or removed) and versions)."""
     engine = open_engine(db_url)
     with Session(engine) as session:
-        rows = db.list_articles(session, site_key=site_key, limit=limit)
+        if person or place:
+            rows = db.list_articles_mentioning(session, person=person, place=place, site_key=site_key,
+                                               limit=limit)  # fmt: skip
+        else:
+            rows = db.list_articles(session, site_key=site_key, limit=limit)
         if as_json:
             for row in rows:
                 click.echo(json.dumps(article_summary(row), ensure_ascii=False))

@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from functools import cache
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, defer, joinedload
+from sqlalchemy.orm import InstrumentedAttribute, Session, defer, joinedload
 
 from crawler.db.entity_models import AdminUnitRow, EntityMentionRow, OrganizationRow, PersonRoleRow, PersonRow
 from crawler.db.entity_store import fold
@@ -71,7 +71,7 @@ def place_units(name_or_code: str) -> list[gz.Unit]:
     if m := _CODE.fullmatch(query):
         systems = [m.group(1)] if m.group(1) else ["2024", "2025"]
         return [u for (s, _t, c), u in g.units.items() if s in systems and c == m.group(2)]
-    key, tiers = name_key(query), ("province", "district", "commune")
+    key, tiers = name_key(query), cast(tuple[str, ...], ("province", "district", "commune"))
     for word in _LEVEL_WORDS:
         if key.startswith(word + " "):
             key, tiers = key[len(word) + 1 :], gz.LEVEL_TIERS[word]
@@ -105,7 +105,9 @@ def _unit_ids(system: str, codes: set[str]) -> sa.Select:
     return sa.select(AdminUnitRow.id).where(AdminUnitRow.system == system, AdminUnitRow.code.in_(codes))
 
 
-def _name_match(column_key: sa.ColumnElement, column_fold: sa.ColumnElement, name: str) -> sa.ColumnElement:
+def _name_match(
+    column_key: InstrumentedAttribute[str], column_fold: InstrumentedAttribute[str], name: str
+) -> sa.ColumnElement[bool]:
     return column_fold == fold(name) if _plain(name) else column_key == name_key(name)
 
 

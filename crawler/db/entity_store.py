@@ -17,8 +17,9 @@ Like the rest of ``crawler.db``, functions take the session first and only flush
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -30,12 +31,13 @@ from crawler.db.entity_models import (
     PersonRoleRow,
     PersonRow,
 )
-from crawler.db.models import ArticleRow
+from crawler.db.models import ArticleRow, Base
 from crawler.db.store import _dialect_insert
 from crawler.entities import Entities, Mention
 from crawler.entities import gazetteer as gz
 from crawler.entities.gazetteer import name_key
 
+_Row = TypeVar("_Row", bound=Base)
 _TIERS = ("commune", "district", "province")
 _EXTRA = ("outer_start", "cue", "roles", "level_stated", "unit_name_2024", "unit_name_2025",
           "province_code_2025", "candidates", "province", "district")  # fmt: skip
@@ -53,7 +55,9 @@ def gazetteer_unit(system: str, code: str) -> gz.Unit | None:
     return next((u for t in _TIERS if (u := g.get(system, t, code)) is not None), None)
 
 
-def _upsert(session: Session, model: type, rows: list[dict[str, Any]], keys: tuple[str, ...]) -> dict:
+def _upsert(
+    session: Session, model: type[_Row], rows: list[dict[str, Any]], keys: tuple[str, ...]
+) -> dict[tuple[Any, ...], _Row]:
     """Insert rows missing by ``keys`` (``ON CONFLICT DO NOTHING``); map key tuple -> row."""
     if not rows:
         return {}
@@ -63,7 +67,7 @@ def _upsert(session: Session, model: type, rows: list[dict[str, Any]], keys: tup
     session.execute(insert, unique)
     cols = [getattr(model, k) for k in keys]
     wanted = {tuple(r[k] for k in keys) for r in unique}
-    found = session.scalars(sa.select(model).where(cols[0].in_({w[0] for w in wanted})))
+    found: Iterable[_Row] = session.scalars(sa.select(model).where(cols[0].in_({w[0] for w in wanted})))
     return {k: row for row in found if (k := tuple(getattr(row, c) for c in keys)) in wanted}
 
 
