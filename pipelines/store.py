@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from scrapy.crawler import Crawler
 from sqlalchemy.orm import Session
 
@@ -51,6 +52,7 @@ class StoreArticlePipeline:
         self.crawler = crawler
         self.engine = db.open_database(crawler.settings.get("PROVNEWS_DATABASE_URL"))
         self.keep_html = crawler.settings.getbool("PROVNEWS_STORE_RAW_HTML", True)
+        self.group_duplicates = crawler.settings.getbool("PROVNEWS_NEAR_DUPLICATES", True)
         self.outcomes: Counter[str] = Counter()
         self.site_id = 0
         self.run_id = 0
@@ -80,7 +82,7 @@ class StoreArticlePipeline:
 
     def _store(self, session: Session, item: PageItem) -> str:
         assert item.article is not None, "ExtractArticlePipeline must run first"
-        return db.upsert_article(
+        outcome = db.upsert_article(
             session,
             site_id=self.site_id,
             run_id=self.run_id,
@@ -91,6 +93,12 @@ class StoreArticlePipeline:
             discovered_via=item.discovered_via,
             seen_at=item.fetched_at,
         )
+        if outcome in ("new", "updated") and self.group_duplicates:
+            key = item.article.canonical_url or item.article.url
+            article_id = session.scalar(sa.select(db.ArticleRow.id).where(db.ArticleRow.canonical_url == key))
+            if article_id is not None and db.link_near_duplicates(session, article_id, item.article.text):
+                self.crawler.stats.inc_value("provnews/near_duplicates")
+        return outcome
 
     def close_spider(self) -> None:
         stats = self.crawler.stats

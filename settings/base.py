@@ -73,6 +73,8 @@ PROVNEWS_MAX_REVISITS = 500
 # ISO 8601 time (with offset) to use as "now" when deciding which revisits are due;
 # None means the real clock. Tests and dry runs use it to simulate days passing.
 PROVNEWS_NOW = None
+# Link syndicated copies ("Theo TTXVN") across sites as near-duplicates (crawler/dedupe.py).
+PROVNEWS_NEAR_DUPLICATES = True
 # Keep the raw HTML of each article (compressed) so history can be re-parsed.
 PROVNEWS_STORE_RAW_HTML = True
 # Extract people (with roles), places (administrative units) and organisations from each

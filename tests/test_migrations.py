@@ -15,7 +15,7 @@ from crawler.db.models import Base
 
 TABLES = {
     "site", "article", "crawl_run", "crawl_error", "article_version", "fetch_state",
-    "person", "person_role", "admin_unit", "organization", "entity_mention",
+    "person", "person_role", "admin_unit", "organization", "entity_mention", "article_sketch",
 }  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from crawler.cli.crawl import crawl, demo
 from crawler.cli.database import database
 from crawler.cli.entities import entities
 from crawler.cli.extract import extract
+from crawler.cli.fixture import fixture
 from crawler.cli.replica import replica
 
 
@@ -20,7 +21,7 @@ def cli() -> None:
     """provnews: collect, parse, store and monitor Vietnamese provincial news."""
 
 
-for command in (crawl, demo, sites, articles, runs, extract, entities, database, replica):
+for command in (crawl, demo, sites, articles, runs, extract, entities, fixture, database, replica):
     cli.add_command(command)
 
 

@@ -45,22 +45,7 @@ from crawler.db.entity_queries import (
     roles_of_person,
 )
 from crawler.db.entity_store import store_entities
-from crawler.db.entity_models import (
-    AdminUnitRow,
-    EntityMentionRow,
-    OrganizationRow,
-    PersonRoleRow,
-    PersonRow,
-)
-from crawler.db.entity_queries import (
-    PersonRole,
-    articles_mentioning_org,
-    articles_mentioning_person,
-    articles_mentioning_place,
-    list_articles_mentioning,
-    roles_of_person,
-)
-from crawler.db.entity_store import store_entities
+from crawler.db.duplicates import link_near_duplicates, near_duplicates
 from crawler.db.fetch_state import load_fetch_states, save_fetch_state
 from crawler.db.queries import (
     SiteSummary,
@@ -103,18 +88,6 @@ __all__ = [
     "list_articles_mentioning",
     "roles_of_person",
     "store_entities",
-    "AdminUnitRow",
-    "EntityMentionRow",
-    "OrganizationRow",
-    "PersonRole",
-    "PersonRoleRow",
-    "PersonRow",
-    "articles_mentioning_org",
-    "articles_mentioning_person",
-    "articles_mentioning_place",
-    "list_articles_mentioning",
-    "roles_of_person",
-    "store_entities",
     "ARTICLE_STATUSES",
     "ArticleVersionRow",
     "FetchStateRow",
@@ -123,6 +96,8 @@ __all__ = [
     "known_articles",
     "load_fetch_states",
     "mark_missing",
+    "link_near_duplicates",
+    "near_duplicates",
     "record_source_modified",
     "save_fetch_state",
     "DATABASE_URL_ENV",

@@ -117,6 +117,11 @@ class ArticleRow(Base):
     version_count: Mapped[int] = mapped_column(default=1, server_default="1")
     source_modified_at: Mapped[datetime | None]
     """The site's own last-modified time for the article (sitemap ``lastmod``) as last seen."""
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("article.id", ondelete="SET NULL"), index=True
+    )
+    """The first stored article of its near-duplicate group (a syndicated copy's original)."""
+    duplicate_similarity: Mapped[float | None] = mapped_column(sa.Float)
 
     site: Mapped[SiteRow] = relationship(back_populates="articles", lazy="raise")
     versions: Mapped[list[ArticleVersionRow]] = relationship(
@@ -221,3 +226,14 @@ class FetchStateRow(Base):
     last_modified: Mapped[str | None] = mapped_column(sa.Text)
     http_status: Mapped[int | None]
     fetched_at: Mapped[datetime]
+
+
+class ArticleSketchRow(Base):
+    """One hash of an article's near-duplicate sketch (``crawler.dedupe``), indexed."""
+
+    __tablename__ = "article_sketch"
+
+    article_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("article.id", ondelete="CASCADE"), primary_key=True
+    )
+    hash: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, index=True)
