@@ -14,7 +14,8 @@ from typing import Any
 from crawler.registry import RegistryError, load_registry
 
 FIELD_ORDER = (
-    "key", "name", "base_url", "province", "province_pre2025", "province_code", "level", "family",
+    "key", "name", "base_url", "province", "province_pre2025", "province_code", "province_code_pre2025",
+    "level", "family",
     "status", "feeds", "sitemaps", "listings", "article_pattern", "article_id_pattern", "notes",
 )  # fmt: skip
 _BLOCK_START = re.compile(r"^\[\[site\]\]\s*$", re.M)

@@ -125,3 +125,38 @@ def test_invalid_toml_is_reported(tmp_path: Path) -> None:
 )
 def test_site_key_is_domain_with_underscores(url: str, key: str) -> None:
     assert site_key_for(url) == key
+
+
+PROVINCES_2025 = {
+    "Hà Nội", "Huế", "Lai Châu", "Điện Biên", "Sơn La", "Lạng Sơn", "Quảng Ninh", "Thanh Hóa",
+    "Nghệ An", "Hà Tĩnh", "Cao Bằng", "Tuyên Quang", "Lào Cai", "Thái Nguyên", "Phú Thọ", "Bắc Ninh",
+    "Hưng Yên", "Hải Phòng", "Ninh Bình", "Quảng Trị", "Đà Nẵng", "Quảng Ngãi", "Gia Lai", "Khánh Hòa",
+    "Lâm Đồng", "Đắk Lắk", "TP. Hồ Chí Minh", "Đồng Nai", "Tây Ninh", "Cần Thơ", "Vĩnh Long",
+    "Đồng Tháp", "Cà Mau", "An Giang",
+}  # fmt: skip
+
+
+def test_starter_registry_covers_the_34_provinces_with_portal_and_paper() -> None:
+    real = [s for s in load_registry().values() if s.status != "replica"]
+    assert len(PROVINCES_2025) == 34
+    assert {s.province for s in real} == PROVINCES_2025
+    for province in PROVINCES_2025:
+        levels = {s.level for s in real if s.province == province}
+        assert {"province", "newspaper"} <= levels, province
+    assert {"sonla_gov_vn", "baosonla_vn", "baolaichau_vn", "baobinhdinh_vn", "dienbien_gov_vn"} <= {
+        s.key for s in real
+    }
+
+
+def test_starter_entries_are_unverified_keyed_by_domain_and_annotated() -> None:
+    real = [s for s in load_registry().values() if s.status != "replica"]
+    hosts = [s.host.removeprefix("www.") for s in real]
+    assert len(hosts) == len(set(hosts))
+    for site in real:
+        assert site.status == "unverified", site.key
+        assert site.key == site_key_for(site.base_url), site.key
+        assert site.province_pre2025 and site.province_code_pre2025, site.key
+        assert site.notes, site.key
+        merged_away = site.province_pre2025 not in (site.province, "Thừa Thiên Huế")  # Huế: renamed
+        if merged_away:
+            assert site.province_code is None, site.key
