@@ -16,6 +16,7 @@ from crawler.db.models import Base
 TABLES = {
     "site", "article", "crawl_run", "crawl_error", "article_version", "fetch_state",
     "person", "person_role", "admin_unit", "organization", "entity_mention", "article_sketch",
+    "scheduler_lease",
 }  # fmt: skip
 
 
@@ -150,3 +151,23 @@ def test_database_from_a_newer_provnews_gives_one_line_error(db_url):
     engine.dispose()
     message = _one_line_error(db_url)
     assert message.startswith("cannot migrate database ") and "9999" in message
+
+
+def test_status_check_survives_the_migrations(db_url):
+    """CHECK constraints are kept through SQLite's batch table rebuilds and widened by 0005."""
+    engine = db.open_database(db_url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO site (key, name, base_url, province, level, family, status) "
+                "VALUES ('k', 'n', 'http://k/', 'p', 'demo', 'generic', 'replica')"
+            )
+        insert = ("INSERT INTO crawl_run (site_id, started_at, status, discovered, fetched, "
+                  "stored_new, updated, unchanged, failed, errors, removed, trigger) "
+                  "VALUES (1, '2026-11-26 00:00:00', '{}', 0, 0, 0, 0, 0, 0, '{{}}', 0, 'schedule')")
+        with engine.begin() as connection:
+            connection.exec_driver_sql(insert.format("timed_out"))
+        with pytest.raises(sa.exc.IntegrityError), engine.begin() as connection:
+            connection.exec_driver_sql(insert.format("bogus"))
+    finally:
+        engine.dispose()

@@ -23,7 +23,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-RUN_STATUSES = ("running", "ok", "partial", "failed")
+RUN_STATUSES = ("running", "ok", "partial", "failed", "timed_out", "skipped", "missed")
+RUN_TRIGGERS = ("manual", "schedule")
 DISCOVERY_SOURCES = ("feed", "sitemap", "listing")
 RUN_COUNTS = ("discovered", "fetched", "stored_new", "updated", "unchanged", "removed", "failed")
 ARTICLE_STATUSES = ("active", "removed")
@@ -158,6 +159,10 @@ class CrawlRunRow(Base):
     """Error counts by kind, e.g. ``{"http_500": 12, "timeout": 1}``."""
     error_summary: Mapped[str | None] = mapped_column(sa.Text)
     removed: Mapped[int] = mapped_column(default=0, server_default="0")
+    scheduled_at: Mapped[datetime | None]
+    """When the scheduler meant the run to start (None for a manual crawl)."""
+    trigger: Mapped[str] = mapped_column(sa.String(16), default="manual", server_default="manual")
+    """``manual`` (provnews crawl) or ``schedule`` (the scheduler service)."""
     report: Mapped[dict[str, Any] | None]
     """The crawl report: discovered per channel, HTTP status counts, requests, skips."""
 
@@ -237,3 +242,15 @@ class ArticleSketchRow(Base):
         sa.ForeignKey("article.id", ondelete="CASCADE"), primary_key=True
     )
     hash: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, index=True)
+
+
+class SchedulerLeaseRow(Base):
+    """A named lease: one scheduler service per database (renewed by a heartbeat)."""
+
+    __tablename__ = "scheduler_lease"
+
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(sa.Text)
+    """Who holds it: host name and process id."""
+    acquired_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime]
