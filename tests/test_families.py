@@ -1,6 +1,5 @@
 """CMS families: detection, versions, golden fixtures, extraction of every generated page, crawls."""
 
-
 from __future__ import annotations
 
 import json
