@@ -80,6 +80,10 @@ PROVNEWS_STORE_RAW_HTML = True
 # Extract people (with roles), places (administrative units) and organisations from each
 # new or updated article and store them (pipelines/entities.py); False turns it off.
 PROVNEWS_ENTITIES = True
+# Set by the scheduler service on the crawls it starts (recorded on their crawl_run row):
+# the ISO 8601 time (with offset) the run was due, and "schedule" instead of "manual".
+PROVNEWS_SCHEDULED_AT = None
+PROVNEWS_TRIGGER = "manual"
 # Seconds between progress lines on stderr during a crawl (0 = off).
 PROVNEWS_PROGRESS_INTERVAL = 10.0
 

@@ -20,6 +20,7 @@ from crawler.db.models import (
     DISCOVERY_SOURCES,
     RUN_COUNTS,
     RUN_STATUSES,
+    RUN_TRIGGERS,
     ArticleRow,
     CrawlErrorRow,
     CrawlRunRow,
@@ -67,9 +68,16 @@ def ensure_site(session: Session, site: Site) -> int:
     return session.execute(sa.select(SiteRow.id).where(SiteRow.key == site.key)).scalar_one()
 
 
-def start_run(session: Session, site_id: int, started_at: datetime) -> int:
-    """Record a crawl run in status ``running``; return its id."""
-    run = CrawlRunRow(site_id=site_id, started_at=_aware(started_at, "started_at"), errors={})
+def start_run(session: Session, site_id: int, started_at: datetime, *,
+              scheduled_at: datetime | None = None, trigger: str = "manual") -> int:
+    """Record a crawl run in status ``running``; return its id.
+
+    The scheduler passes the time the run was due and ``trigger="schedule"``."""
+    if trigger not in RUN_TRIGGERS:
+        raise ValueError(f"run trigger must be one of {RUN_TRIGGERS}, got {trigger!r}")
+    run = CrawlRunRow(site_id=site_id, started_at=_aware(started_at, "started_at"), errors={},
+                      scheduled_at=scheduled_at and _aware(scheduled_at, "scheduled_at"),
+                      trigger=trigger)
     session.add(run)
     session.flush()
     return run.id
