@@ -13,6 +13,7 @@ from crawler.cli.entities import entities
 from crawler.cli.extract import extract
 from crawler.cli.fixture import fixture
 from crawler.cli.replica import replica
+from crawler.cli.sites_add import sites_add, sites_check
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,6 +22,8 @@ def cli() -> None:
     """provnews: collect, parse, store and monitor Vietnamese provincial news."""
 
 
+sites.add_command(sites_add)
+sites.add_command(sites_check)
 for command in (crawl, demo, sites, articles, runs, extract, entities, fixture, database, replica):
     cli.add_command(command)
 

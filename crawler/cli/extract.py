@@ -11,7 +11,7 @@ import click
 
 from crawler.cli.common import EXIT_USAGE, ProvnewsError
 from crawler.entities import article_fields
-from crawler.extract import extract_article
+from crawler.extract import FAMILIES, extract_article
 from crawler.registry import load_registry
 
 
@@ -20,7 +20,6 @@ def province_for_url(url: str) -> str | None:
     host = urlsplit(url).netloc.lower()
     return next((s.province for s in load_registry().values() if s.host == host), None)
 
-FAMILIES = ("nukeviet", "generic")
 
 
 @click.command()

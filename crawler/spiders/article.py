@@ -19,7 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler import discovery, revisit
+from crawler import discovery, families, revisit
 from crawler.items import GoneItem, PageItem
 from crawler.registry import RegistryError, Site, load_registry
 from crawler.spiders.failures import classify_failure
@@ -49,6 +49,7 @@ class ArticleSpider(Spider):
         self.validators_seen: dict[str, tuple[str | None, str | None, int]] = {}
         self.sitemap_lastmods: dict[str, datetime] = {}
         self.max_pages = 50
+        self.family = families.get("generic")
         self.margin = 1
         self.backfill = False
         self.now = datetime.now(UTC)
@@ -61,6 +62,7 @@ class ArticleSpider(Spider):
         if spider.site_key not in sites:
             raise RegistryError(f"unknown site key '{spider.site_key}'")
         spider.site = site = sites[spider.site_key]
+        spider.family = families.get(site.family)
         spider.max_pages = min(site.max_listing_pages, settings.getint("PROVNEWS_MAX_LISTING_PAGES"))
         spider.margin = settings.getint("PROVNEWS_LISTING_MARGIN")
         spider.backfill = settings.getbool("PROVNEWS_BACKFILL")
@@ -208,7 +210,7 @@ class ArticleSpider(Spider):
         found_new = self.crawler.stats.get_value("provnews/discovered_new", 0) > before
         known_pages = response.meta.get("known_pages", 0) + (0 if found_new else 1)
         page = response.meta["page"]
-        nxt = discovery.next_page(response.text, response.url)
+        nxt = self.family.next_page(response.text, response.url)
         go_on = self.backfill or known_pages <= self.margin
         if links and nxt and page < self.max_pages and go_on:
             req = self._discovery_request(nxt, self.parse_listing, "listing", page + 1)
