@@ -1,17 +1,18 @@
-"""provnews scheduler entry point (APScheduler 3.x).
+"""provnews scheduler entry point: ``python scheduler.py [OPTIONS]`` is
+``provnews schedule run [OPTIONS]`` (see ``--help`` and docs/deployment.md).
 
-Not implemented yet: the scheduled refresh (one BlockingScheduler process running each
-crawl in its own child process) is tracked in the scheduler issue. Until then, run
-`provnews crawl --all` from cron or a systemd timer.
+One dedicated APScheduler 3.x process (BlockingScheduler, Asia/Ho_Chi_Minh) that crawls
+every registry site on its schedule, each crawl in its own child process.
 """
 
 import sys
 
+from crawler.cli.schedule import schedule_run
+
 
 def main() -> int:
-    print("provnews scheduler: not implemented yet; run `provnews crawl --all` from cron "
-          "or a systemd timer for now", file=sys.stderr)
-    return 2
+    schedule_run.main(prog_name="scheduler.py")  # click exits with the command's code
+    return 0
 
 
 if __name__ == "__main__":
