@@ -10,8 +10,10 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+
+from crawler.registry import Site, load_registry
 
 ENVIRONMENTS = ("dev", "test", "prod")
 
@@ -79,12 +81,31 @@ def _summary(site_key: str, stats: dict[str, Any]) -> RunSummary:
     )
 
 
+def site_settings(settings: Settings, site: Site) -> Settings:
+    """The crawl settings for one site: its politeness and robots.txt overrides applied."""
+    out = settings.copy()
+    if site.robots_obey is not None:
+        out.set("ROBOTSTXT_OBEY", site.robots_obey, priority="spider")
+    slot: dict[str, Any] = {}
+    if site.concurrency:
+        slot["concurrency"] = site.concurrency
+    if site.download_delay is not None:
+        slot["delay"] = site.download_delay
+    if slot:
+        out.set("DOWNLOAD_SLOTS", {**out.getdict("DOWNLOAD_SLOTS"), site.host: slot}, priority="spider")
+    return out
+
+
 def run_crawls(site_keys: list[str], settings: Settings) -> list[RunSummary]:
     """Crawl the given sites concurrently and return one summary per site."""
+    from crawler.spiders.article import ArticleSpider
+
+    sites = load_registry(settings.getlist("PROVNEWS_REGISTRY_FILES") or None)
     process = CrawlerProcess(settings)
     crawlers = []
-    for key in site_keys:
-        crawler = process.create_crawler("article")
+    for i, key in enumerate(site_keys):
+        # The first crawler installs the reactor, as CrawlerProcess.create_crawler does.
+        crawler = Crawler(ArticleSpider, site_settings(settings, sites[key]), init_reactor=i == 0)
         crawlers.append((key, crawler))
         process.crawl(crawler, site=key)
     process.start()

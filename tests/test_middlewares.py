@@ -37,3 +37,17 @@ def test_user_agent_names_the_contact() -> None:
 def test_unknown_environment_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown environment"):
         build_settings("staging")
+
+
+def test_site_overrides_reach_the_crawl_settings():
+    from dataclasses import replace
+
+    from crawler.registry import load_registry
+    from crawler.runner import site_settings
+
+    site = replace(load_registry()["portal_example"], concurrency=1, download_delay=2.5,
+                   robots_obey=False, robots_reason="the portal's robots.txt blocks /news by mistake")
+    settings = site_settings(build_settings("prod"), site)
+    assert settings.getbool("ROBOTSTXT_OBEY") is False
+    assert settings.getdict("DOWNLOAD_SLOTS")["portal.example"] == {"concurrency": 1, "delay": 2.5}
+    assert build_settings("prod").getbool("ROBOTSTXT_OBEY") is True  # the base is untouched
