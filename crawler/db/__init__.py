@@ -4,6 +4,7 @@ Open with ``open_database()`` (migrates automatically), then pass a session to t
 store and query functions; they flush but never commit.
 """
 
+from crawler.db.duplicates import link_near_duplicates, near_duplicates
 from crawler.db.engine import (
     DATABASE_URL_ENV,
     DEFAULT_DATABASE_URL,
@@ -15,19 +16,6 @@ from crawler.db.engine import (
     resolve_database_url,
     session_factory,
     upgrade,
-)
-from crawler.db.models import (
-    ARTICLE_STATUSES,
-    DISCOVERY_SOURCES,
-    RUN_COUNTS,
-    RUN_STATUSES,
-    ArticleRow,
-    ArticleVersionRow,
-    Base,
-    CrawlErrorRow,
-    CrawlRunRow,
-    FetchStateRow,
-    SiteRow,
 )
 from crawler.db.entity_models import (
     AdminUnitRow,
@@ -45,8 +33,27 @@ from crawler.db.entity_queries import (
     roles_of_person,
 )
 from crawler.db.entity_store import store_entities
-from crawler.db.duplicates import link_near_duplicates, near_duplicates
 from crawler.db.fetch_state import load_fetch_states, save_fetch_state
+from crawler.db.models import (
+    ARTICLE_STATUSES,
+    DISCOVERY_SOURCES,
+    RUN_COUNTS,
+    RUN_STATUSES,
+    ArticleRow,
+    ArticleVersionRow,
+    Base,
+    CrawlErrorRow,
+    CrawlRunRow,
+    FetchStateRow,
+    SiteRow,
+)
+from crawler.db.monitor_models import (
+    ALERT_KINDS,
+    DELIVERY_MODES,
+    AlertDeliveryRow,
+    AlertRow,
+    WatchlistRow,
+)
 from crawler.db.queries import (
     SiteSummary,
     count_articles,
@@ -66,7 +73,6 @@ from crawler.db.store import (
     start_run,
     upsert_article,
 )
-
 from crawler.db.versions import (
     KnownArticle,
     article_versions,
@@ -76,43 +82,38 @@ from crawler.db.versions import (
 )
 
 __all__ = [
-    "AdminUnitRow",
-    "EntityMentionRow",
-    "OrganizationRow",
-    "PersonRole",
-    "PersonRoleRow",
-    "PersonRow",
-    "articles_mentioning_org",
-    "articles_mentioning_person",
-    "articles_mentioning_place",
-    "list_articles_mentioning",
-    "roles_of_person",
-    "store_entities",
+    "ALERT_KINDS",
     "ARTICLE_STATUSES",
-    "ArticleVersionRow",
-    "FetchStateRow",
-    "KnownArticle",
-    "article_versions",
-    "known_articles",
-    "load_fetch_states",
-    "mark_missing",
-    "link_near_duplicates",
-    "near_duplicates",
-    "record_source_modified",
-    "save_fetch_state",
     "DATABASE_URL_ENV",
     "DEFAULT_DATABASE_URL",
+    "DELIVERY_MODES",
     "DISCOVERY_SOURCES",
     "RUN_COUNTS",
     "RUN_STATUSES",
+    "AdminUnitRow",
+    "AlertDeliveryRow",
+    "AlertRow",
     "ArticleRow",
+    "ArticleVersionRow",
     "Base",
     "CrawlErrorRow",
     "CrawlRunRow",
     "DatabaseError",
+    "EntityMentionRow",
+    "FetchStateRow",
+    "KnownArticle",
+    "OrganizationRow",
+    "PersonRole",
+    "PersonRoleRow",
+    "PersonRow",
     "SiteRow",
     "SiteSummary",
     "UpsertResult",
+    "WatchlistRow",
+    "article_versions",
+    "articles_mentioning_org",
+    "articles_mentioning_person",
+    "articles_mentioning_place",
     "content_hash",
     "count_articles",
     "decoded_html",
@@ -122,15 +123,25 @@ __all__ = [
     "finish_run",
     "get_article",
     "head_revision",
+    "known_articles",
+    "link_near_duplicates",
     "list_articles",
+    "list_articles_mentioning",
     "list_runs",
     "list_sites",
+    "load_fetch_states",
+    "mark_missing",
     "mask_url",
+    "near_duplicates",
     "open_database",
     "record_error",
+    "record_source_modified",
     "resolve_database_url",
+    "roles_of_person",
+    "save_fetch_state",
     "session_factory",
     "start_run",
+    "store_entities",
     "upgrade",
     "upsert_article",
 ]
