@@ -125,6 +125,7 @@ def setup_logging(log_file: Path | None, verbose: bool) -> None:
                                                              backupCount=5, encoding="utf-8"))
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, handlers=handlers, force=True)
     logging.getLogger("apscheduler").setLevel(logging.INFO if verbose else logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.INFO if verbose else logging.WARNING)
 
 
 @schedule.command(name="run")

@@ -40,15 +40,23 @@ def record_run(session: Session, site: Site, *, status: str, scheduled_at: datet
 
 
 def child_run(session: Session, site_key: str, after_id: int) -> CrawlRunRow | None:
-    """The run row a scheduled child crawl wrote (the first after ``after_id``)."""
+    """The run row a scheduled child crawl wrote: the first of the site after ``after_id``
+    that is not one of the scheduler's own skipped/missed records (one scheduled crawl
+    runs per site at a time)."""
     stmt = (sa.select(CrawlRunRow).join(SiteRow, CrawlRunRow.site_id == SiteRow.id)
-            .where(SiteRow.key == site_key, CrawlRunRow.id > after_id, CrawlRunRow.trigger == "schedule")
+            .where(SiteRow.key == site_key, CrawlRunRow.id > after_id,
+                   CrawlRunRow.status.not_in(("skipped", "missed")))
             .order_by(CrawlRunRow.id).limit(1))
     return session.scalar(stmt)
 
 
-def close_child_run(row: CrawlRunRow, *, status: str | None, ended_at: datetime, note: str | None) -> None:
-    """Overrule a child's own row: a time limit, a kill or a crash the crawl could not record."""
+def close_child_run(row: CrawlRunRow, *, scheduled_at: datetime, status: str | None, ended_at: datetime,
+                    note: str | None) -> None:
+    """Complete a child's own row: mark it scheduled (if the crawl did not), and overrule it
+    for a time limit, a kill or a crash the crawl could not record."""
+    row.trigger = "schedule"
+    if row.scheduled_at is None:
+        row.scheduled_at = scheduled_at
     if status:
         row.status = status
     if row.ended_at is None:

@@ -156,7 +156,8 @@ class CrawlRunner:
                                   started_at=child.started_at, ended_at=now, summary=note)
                 final = status or "failed"
             else:
-                record.close_child_run(row, status=status, ended_at=now, note=note)
+                record.close_child_run(row, scheduled_at=child.scheduled_at, status=status, ended_at=now,
+                                       note=note)
                 final = row.status
         seconds = (now - child.started_at).total_seconds()
         log.log(logging.INFO if final in ("ok", "partial") else logging.WARNING,
