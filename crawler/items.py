@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from crawler.extract.model import Article
 
@@ -28,6 +29,10 @@ class PageItem:
     """Discovery channel that found the URL: ``feed``, ``sitemap`` or ``listing``."""
     article: Article | None = field(default=None)
     """Filled by ExtractArticlePipeline."""
+    sketch: list[int] = field(default_factory=list)
+    """Near-duplicate sketch of the text (``crawler.dedupe``), filled with ``article``."""
+    entities: Any = None
+    """``crawler.entities.Entities`` when entity extraction is on."""
     stored_outcome: str | None = None
     """Filled by StoreArticlePipeline: ``new``, ``updated`` or ``unchanged``."""
 

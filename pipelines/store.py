@@ -1,13 +1,17 @@
 """StoreArticlePipeline: writes extracted articles and the crawl run to the database.
 
-Opens one ``crawl_run`` row when the spider opens, upserts each article (idempotent:
-a second crawl stores no duplicates; an edit becomes a new version), marks revisited
-articles that are gone (removed after two misses), and closes the run with the counts,
-the crawl report, every recorded failure and the discovery URLs' validators.
+Opens one ``crawl_run`` row when the spider opens. Items are buffered and written in
+batches (``PROVNEWS_STORE_BATCH`` items or every ``PROVNEWS_STORE_FLUSH_SECONDS``), one
+transaction per batch: each article upserted (idempotent: a second crawl stores no
+duplicates; an edit becomes a new version), linked to its near-duplicate group, and its
+entities stored; revisited articles that are gone are marked (removed after two misses).
+A batch that fails is retried item by item, so one bad row costs only itself. The run is
+closed with the counts, the crawl report, every failure and the discovery validators.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
@@ -15,9 +19,13 @@ from typing import Any
 import sqlalchemy as sa
 from scrapy.crawler import Crawler
 from sqlalchemy.orm import Session
+from twisted.internet import reactor
 
 from crawler import db
 from crawler.items import GoneItem, PageItem
+
+logger = logging.getLogger(__name__)
+STORED = ("new", "updated")
 
 
 def run_status(fetched: int, failed: int, discovered: int, not_modified: int) -> str:
@@ -49,11 +57,17 @@ def crawl_report(stats: dict[str, Any]) -> dict[str, Any]:
 
 class StoreArticlePipeline:
     def __init__(self, crawler: Crawler):
+        settings = crawler.settings
         self.crawler = crawler
-        self.engine = db.open_database(crawler.settings.get("PROVNEWS_DATABASE_URL"))
-        self.keep_html = crawler.settings.getbool("PROVNEWS_STORE_RAW_HTML", True)
-        self.group_duplicates = crawler.settings.getbool("PROVNEWS_NEAR_DUPLICATES", True)
+        self.engine = db.open_database(settings.get("PROVNEWS_DATABASE_URL"))
+        self.keep_html = settings.getbool("PROVNEWS_STORE_RAW_HTML", True)
+        self.group_duplicates = settings.getbool("PROVNEWS_NEAR_DUPLICATES", True)
+        self.batch_size = max(1, settings.getint("PROVNEWS_STORE_BATCH", 50))
+        self.flush_seconds = settings.getfloat("PROVNEWS_STORE_FLUSH_SECONDS", 0.5)
         self.outcomes: Counter[str] = Counter()
+        self.pending: list[Any] = []
+        self.store_failures: list[dict[str, Any]] = []
+        self._timer: Any = None
         self.site_id = 0
         self.run_id = 0
 
@@ -67,49 +81,77 @@ class StoreArticlePipeline:
             raise RuntimeError("StoreArticlePipeline needs the article spider (spider.site)")
         with Session(self.engine) as session, session.begin():
             self.site_id = db.ensure_site(session, site)
-            self.run_id = db.start_run(session, self.site_id, datetime.now(UTC),
-                                       scheduled_at=self._scheduled_at(),
-                                       trigger=self.crawler.settings.get("PROVNEWS_TRIGGER") or "manual")
+            self.run_id = db.start_run(session, self.site_id, datetime.now(UTC))
         self.crawler.stats.set_value("provnews/run_id", self.run_id)
 
-    def _scheduled_at(self) -> datetime | None:
-        value = self.crawler.settings.get("PROVNEWS_SCHEDULED_AT")
-        return datetime.fromisoformat(value) if value else None
-
     def process_item(self, item: Any) -> Any:
-        with Session(self.engine) as session, session.begin():
-            if isinstance(item, GoneItem):
-                outcome = db.mark_missing(session, item.url, item.seen_at)
-            else:
-                outcome = item.stored_outcome = self._store(session, item)
-        self.outcomes[outcome] += 1
-        self.crawler.stats.inc_value(f"provnews/stored/{outcome}")
+        if isinstance(item, PageItem | GoneItem):
+            self.pending.append(item)
+            if len(self.pending) >= self.batch_size:
+                self.flush()
+            elif self._timer is None:
+                self._timer = reactor.callLater(self.flush_seconds, self.flush)  # type: ignore[attr-defined]
         return item
 
-    def _store(self, session: Session, item: PageItem) -> str:
+    # -- writing -------------------------------------------------------------------------
+    def flush(self) -> None:
+        if self._timer is not None and self._timer.active():
+            self._timer.cancel()
+        self._timer = None
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        try:
+            with Session(self.engine) as session, session.begin():
+                outcomes = [self._write(session, item) for item in batch]
+        except Exception:
+            logger.exception("a batch of %d items failed; retrying them one by one", len(batch))
+            outcomes = [self._write_alone(item) for item in batch]
+        for outcome in outcomes:
+            if outcome is not None:
+                self.outcomes[outcome] += 1
+                self.crawler.stats.inc_value(f"provnews/stored/{outcome}")
+
+    def _write_alone(self, item: Any) -> str | None:
+        try:
+            with Session(self.engine) as session, session.begin():
+                return self._write(session, item)
+        except Exception as exc:
+            self.crawler.stats.inc_value("provnews/failed")
+            self.crawler.stats.inc_value("provnews/errors/store_error")
+            self.store_failures.append({
+                "url": item.url, "kind": "store_error", "http_status": None,
+                "message": f"{type(exc).__name__}: {exc}"[:500], "at": datetime.now(UTC),
+            })
+            return None
+
+    def _write(self, session: Session, item: Any) -> str:
+        if isinstance(item, GoneItem):
+            return db.mark_missing(session, item.url, item.seen_at)
         assert item.article is not None, "ExtractArticlePipeline must run first"
         outcome = db.upsert_article(
-            session,
-            site_id=self.site_id,
-            run_id=self.run_id,
-            article=item.article,
-            raw_html=item.body if self.keep_html else b"",
-            encoding=item.encoding,
-            http_status=item.status,
-            discovered_via=item.discovered_via,
-            seen_at=item.fetched_at,
+            session, site_id=self.site_id, run_id=self.run_id, article=item.article,
+            raw_html=item.body if self.keep_html else b"", encoding=item.encoding,
+            http_status=item.status, discovered_via=item.discovered_via, seen_at=item.fetched_at,
         )
-        if outcome in ("new", "updated") and self.group_duplicates:
+        item.stored_outcome = outcome
+        if outcome in STORED and (self.group_duplicates or item.entities is not None):
             key = item.article.canonical_url or item.article.url
             article_id = session.scalar(sa.select(db.ArticleRow.id).where(db.ArticleRow.canonical_url == key))
-            if article_id is not None and db.link_near_duplicates(session, article_id, item.article.text):
+            if self.group_duplicates and db.link_near_duplicates(session, article_id, sketch=item.sketch):
                 self.crawler.stats.inc_value("provnews/near_duplicates")
+            if item.entities is not None:
+                mentions = db.store_entities(session, article_id, item.entities)
+                self.crawler.stats.inc_value("provnews/entities/articles")
+                self.crawler.stats.inc_value("provnews/entities/mentions", mentions)
         return outcome
 
+    # -- closing -------------------------------------------------------------------------
     def close_spider(self) -> None:
+        self.flush()
         stats = self.crawler.stats
         spider = self.crawler.spider
-        failures: list[dict[str, Any]] = getattr(spider, "failures", [])
+        failures: list[dict[str, Any]] = [*getattr(spider, "failures", []), *self.store_failures]
         errors = Counter(f["kind"] for f in failures)
         report = crawl_report(stats.get_stats())
         counts = {

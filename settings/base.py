@@ -47,7 +47,6 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractArticlePipeline": 300,
     "pipelines.store.StoreArticlePipeline": 500,
-    "pipelines.entities.ExtractEntitiesPipeline": 600,
 }
 
 # --- provnews settings -------------------------------------------------------------
@@ -75,10 +74,16 @@ PROVNEWS_MAX_REVISITS = 500
 PROVNEWS_NOW = None
 # Link syndicated copies ("Theo TTXVN") across sites as near-duplicates (crawler/dedupe.py).
 PROVNEWS_NEAR_DUPLICATES = True
+# Worker processes for per-page extraction, sketches and entities (0: in the crawl process).
+PROVNEWS_EXTRACT_WORKERS = 1
+# Articles written per database transaction, and the longest a stored item waits.
+PROVNEWS_STORE_BATCH = 50
+PROVNEWS_STORE_FLUSH_SECONDS = 0.5
 # Keep the raw HTML of each article (compressed) so history can be re-parsed.
 PROVNEWS_STORE_RAW_HTML = True
 # Extract people (with roles), places (administrative units) and organisations from each
-# new or updated article and store them (pipelines/entities.py); False turns it off.
+# new or updated article (in the extraction worker, crawler/enrich.py) and store them with
+# the article; False turns it off.
 PROVNEWS_ENTITIES = True
 # Set by the scheduler service on the crawls it starts (recorded on their crawl_run row):
 # the ISO 8601 time (with offset) the run was due, and "schedule" instead of "manual".

@@ -8,16 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-from scrapy.exceptions import NotConfigured
-from scrapy.utils.test import get_crawler
 from sqlalchemy.orm import Session
 
 from crawler import db
 from crawler.db.entity_models import AdminUnitRow, EntityMentionRow, OrganizationRow, PersonRow
-from crawler.extract.model import Article
-from crawler.items import PageItem
-from pipelines.entities import ExtractEntitiesPipeline
-from tests.conftest import run_cli
+from tests.conftest import FIXTURES, run_cli
 from tests.test_crawl_e2e import crawl, sqlite_url, summary_row  # noqa: F401 (sqlite_url: fixture)
 
 SEED = "doan-khao-sat-ban-chi-dao-35-tinh-uy-lam-viec-tai-huyen-quynh-nhai-103.html"
@@ -90,26 +85,31 @@ def test_entities_setting_off_stores_articles_without_entities(replica, sqlite_u
     assert mention_count(sqlite_url) == 0
 
 
-def page_item(outcome: str | None) -> PageItem:
-    article = Article(url="http://portal.example/missing-1.html", title="Đồng chí Lò Văn Mạnh", text="x")
-    return PageItem(site_key="portal_example", url=article.url, status=200, body=b"", encoding="utf-8",
-                    fetched_at=datetime(2026, 1, 1, tzinfo=UTC), discovered_via="listing",
-                    article=article, stored_outcome=outcome)  # fmt: skip
+def test_an_entity_error_keeps_the_article_and_is_reported(monkeypatch):
+    """An NLP failure on one page must not lose the article: the worker returns the
+    article with the error, and the pipeline counts it in provnews/entities/errors."""
+    import crawler.entities
+
+    from crawler.enrich import PageJob, process_page
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("gazetteer exploded")
+
+    monkeypatch.setattr(crawler.entities, "extract_entities", broken)
+    page = (FIXTURES / "nukeviet" / "articles" / "103.html").read_bytes()
+    result = process_page(PageJob(body=page, url="http://portal.example/a-103.html",
+                                  fetched_at=datetime(2026, 11, 20, tzinfo=UTC), family="nukeviet",
+                                  province="Sơn La", entities=True))
+    assert result.article.title and result.article.text
+    assert result.entities is None
+    assert result.entity_error == "RuntimeError: gazetteer exploded"
 
 
-def test_pipeline_is_off_when_setting_is_false():
-    with pytest.raises(NotConfigured):
-        ExtractEntitiesPipeline.from_crawler(get_crawler(settings_dict={"PROVNEWS_ENTITIES": False}))
+def test_entities_off_computes_none():
+    from crawler.enrich import PageJob, process_page
 
-
-def test_pipeline_counts_an_entity_error_and_passes_the_item_on(sqlite_url, caplog):  # noqa: F811
-    crawler = get_crawler(settings_dict={"PROVNEWS_DATABASE_URL": sqlite_url})
-    pipeline = ExtractEntitiesPipeline.from_crawler(crawler)
-    unchanged = page_item("unchanged")
-    assert pipeline.process_item(unchanged) is unchanged
-    assert crawler.stats.get_value("provnews/entities/errors") is None
-    item = page_item("new")  # "stored" but not in the database: the lookup fails
-    assert pipeline.process_item(item) is item
-    pipeline.close_spider()
-    assert crawler.stats.get_value("provnews/entities/errors") == 1
-    assert "entities of http://portal.example/missing-1.html not stored" in caplog.text
+    page = (FIXTURES / "nukeviet" / "articles" / "103.html").read_bytes()
+    result = process_page(PageJob(body=page, url="http://portal.example/a-103.html",
+                                  fetched_at=datetime(2026, 11, 20, tzinfo=UTC), entities=False))
+    assert result.entities is None and result.entity_error is None
+    assert result.sketch  # the near-duplicate sketch is always computed

@@ -19,10 +19,13 @@ def _sketch_of(session: Session, article_id: int) -> list[int]:
     ))
 
 
-def link_near_duplicates(session: Session, article_id: int, text: str | None) -> int | None:
-    """Store the article's sketch and link it to the group of its most similar earlier
-    article, if one is similar enough. Returns the group's first article id, or None."""
-    sketch = dedupe.sketch(text)
+def link_near_duplicates(session: Session, article_id: int, text: str | None = None, *,
+                         sketch: list[int] | None = None) -> int | None:
+    """Store the article's sketch (given, or computed from ``text``) and link it to the
+    group of its most similar earlier article, if one is similar enough. Returns the
+    group's first article id, or None."""
+    if sketch is None:
+        sketch = dedupe.sketch(text)
     session.execute(sa.delete(ArticleSketchRow).where(ArticleSketchRow.article_id == article_id))
     session.execute(sa.update(ArticleRow).where(ArticleRow.id == article_id)
                     .values(duplicate_of_id=None, duplicate_similarity=None))
@@ -38,7 +41,7 @@ def link_near_duplicates(session: Session, article_id: int, text: str | None) ->
     ).all()
     best = max(((dedupe.similarity(sketch, _sketch_of(session, c)), c) for c, _ in candidates),
                default=(0.0, None))
-    session.add_all(ArticleSketchRow(article_id=article_id, hash=h) for h in sketch)
+    session.execute(sa.insert(ArticleSketchRow), [{"article_id": article_id, "hash": h} for h in sketch])
     if best[1] is None or best[0] < dedupe.THRESHOLD:
         session.flush()
         return None
