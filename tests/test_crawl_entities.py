@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -89,7 +88,6 @@ def test_an_entity_error_keeps_the_article_and_is_reported(monkeypatch):
     """An NLP failure on one page must not lose the article: the worker returns the
     article with the error, and the pipeline counts it in provnews/entities/errors."""
     import crawler.entities
-
     from crawler.enrich import PageJob, process_page
 
     def broken(*_args, **_kwargs):
