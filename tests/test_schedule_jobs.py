@@ -219,3 +219,21 @@ def test_outcome_of_a_child(flags, code, row, expected):
     status, note = _outcome(child, code, "Traceback\nprovnews: error: boom\n", 60, row)
     assert status == expected
     assert (note is None) == (not flags and row not in (None, "running"))
+
+
+def test_runs_shows_when_scheduled_runs_were_due_and_failed_includes_timed_out(tmp_path: Path):
+    from crawler.cli.browse import runs
+
+    url = f"sqlite:///{tmp_path / 'runs.db'}"
+    engine = db.open_database(url)
+    with Session(engine) as session, session.begin():
+        for status in ("ok", "timed_out", "skipped"):
+            record.record_run(session, site("baosonla_vn"), status=status, scheduled_at=NOW,
+                              started_at=NOW, ended_at=NOW, summary=f"{status} note")
+    engine.dispose()
+    shown = CliRunner().invoke(runs, ["--db", url])
+    assert shown.exit_code == 0, shown.output
+    assert "due" in shown.stdout.splitlines()[0]
+    assert shown.stdout.count("2025-11-03 21:27") == 6  # started and due, in Vietnam's time
+    failed = CliRunner().invoke(runs, ["--db", url, "--failed"])
+    assert [line.split()[4] for line in failed.stdout.splitlines()[2:]] == ["timed_out"]

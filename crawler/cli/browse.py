@@ -132,18 +132,20 @@ def articles_show(id_or_url: str, as_json: bool, db_url: str | None) -> None:
 
 @click.command()
 @click.option("--site", "site_key", metavar="KEY", help="Only this site.")
-@click.option("--failed", is_flag=True, help="Only failed or partial runs.")
+@click.option("--failed", is_flag=True, help="Only failed, partial or timed-out runs.")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 @db_option
 def runs(site_key: str | None, failed: bool, limit: int, db_url: str | None) -> None:
-    """Crawl run history: counts and errors per run, newest first."""
+    """Crawl run history: counts and errors per run, newest first. Scheduled runs show
+    when they were due; the scheduler also records skipped and missed runs."""
     engine = open_engine(db_url)
     with Session(engine) as session:
         rows = db.list_runs(session, site_key=site_key, limit=limit if not failed else 10_000)
         if failed:
-            rows = [r for r in rows if r.status in ("failed", "partial")][:limit]
+            rows = [r for r in rows if r.status in ("failed", "partial", "timed_out")][:limit]
         lines = [[r.id, r.site_key, local(r.started_at), r.status, r.discovered, r.fetched,
-                  r.stored_new, r.updated, r.failed, shorten(r.error_summary, 50)] for r in rows]
+                  r.stored_new, r.updated, r.failed, local(r.scheduled_at) or r.trigger,
+                  shorten(r.error_summary, 50)] for r in rows]
     engine.dispose()
     click.echo(table(lines, ["run", "site", "started", "status", "discovered", "fetched", "new",
-                             "updated", "failed", "errors"]))
+                             "updated", "failed", "due", "errors"]))
