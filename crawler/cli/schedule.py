@@ -43,14 +43,14 @@ def _spec(value: str | None, option: str) -> str | None:
 
 def _config(opts: dict[str, Any]) -> ScheduleConfig:
     start, end = _window(opts["window"])
+    # Sites named with --site are scheduled whatever their registry status.
+    statuses = tuple(sorted(STATUSES)) if opts["only"] else ("active",)
     return ScheduleConfig(
         window_start=start, window_end=end, jitter=opts["jitter"], every=_spec(opts["every"], "--every"),
         max_concurrent=opts["max_concurrent"], time_limit=opts["time_limit"],
         misfire_grace=opts["misfire_grace"], shutdown_grace=opts["shutdown_grace"],
         reload_every=opts["reload_every"], revisit_every=_spec(opts["revisit_every"], "--revisit-every"),
-        env=opts["env"],
-        # Sites named with --site are scheduled whatever their registry status.
-        **({"statuses": tuple(sorted(STATUSES))} if opts["only"] else {}),
+        env=opts["env"], statuses=statuses,
     )
 
 

@@ -21,7 +21,7 @@ def last_scheduled(session: Session) -> dict[str, datetime]:
             .join(CrawlRunRow, CrawlRunRow.site_id == SiteRow.id)
             .where(CrawlRunRow.trigger == "schedule", CrawlRunRow.scheduled_at.is_not(None))
             .group_by(SiteRow.key))
-    return {key: value for key, value in session.execute(stmt)}
+    return {key: value for key, value in session.execute(stmt) if value is not None}
 
 
 def max_run_id(session: Session) -> int:

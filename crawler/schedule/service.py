@@ -132,7 +132,7 @@ class SchedulerService:
             self.scheduler.add_job(self._func(spec), next_run_time=plan.next_run_time, **spec.options())
 
     def _func(self, spec: JobSpec) -> Any:
-        if spec.kind == "crawl":
+        if spec.kind == "crawl" and spec.site_key:
             return partial(self._crawl, spec.site_key)
         if spec.kind == "revisit":
             return self._revisit
