@@ -13,6 +13,7 @@ from crawler.cli.entities import entities
 from crawler.cli.extract import extract
 from crawler.cli.fixture import fixture
 from crawler.cli.replica import replica
+from crawler.cli.reprocess import reprocess
 from crawler.cli.sites_add import sites_add, sites_check
 
 
@@ -24,7 +25,7 @@ def cli() -> None:
 
 sites.add_command(sites_add)
 sites.add_command(sites_check)
-for command in (crawl, demo, sites, articles, runs, extract, entities, fixture, database, replica):
+for command in (crawl, demo, reprocess, sites, articles, runs, extract, entities, fixture, database, replica):
     cli.add_command(command)
 
 

@@ -175,42 +175,10 @@ def decoded_html(row: ArticleRow) -> str | None:
         return data.decode("utf-8", errors="replace")
 
 
-def upsert_article(
-    session: Session,
-    *,
-    site_id: int,
-    run_id: int | None,
-    article: Article,
-    raw_html: bytes,
-    encoding: str | None,
-    http_status: int,
-    discovered_via: str | None,
-    seen_at: datetime,
-) -> UpsertResult:
-    """Store an article keyed on its canonical URL (else its URL): new, updated or unchanged.
-
-    How it stays idempotent and race-safe on SQLite and PostgreSQL without locking:
-    each step is one atomic statement whose WHERE clause carries the decision.
-
-    1. ``INSERT ... ON CONFLICT (canonical_url) DO NOTHING`` - a row inserted: "new".
-    2. else ``UPDATE ... WHERE canonical_url = :c AND content_hash <> :h`` sets every
-       content field, ``last_changed_at`` and ``crawl_run_id``: "updated".
-    3. else ``UPDATE ... SET last_seen_at WHERE canonical_url = :c AND content_hash = :h``
-       bumps only ``last_seen_at``: "unchanged".
-
-    If another writer changes or deletes the row between steps, no step matches and
-    the sequence starts again. ``last_seen_at`` never moves backwards. The site and
-    ``discovered_via`` of the first sighting are kept. Empty ``raw_html`` stores NULL.
-    Needs SQLite 3.35+ (RETURNING) or PostgreSQL 9.5+.
-    """
-    seen_at = _aware(seen_at, "seen_at")
-    key = article.canonical_url or article.url
-    if not key:
-        raise ValueError("article has neither canonical_url nor url")
-    if discovered_via not in (None, *DISCOVERY_SOURCES):
-        raise ValueError(f"discovered_via must be one of {DISCOVERY_SOURCES} or None")
-    digest = content_hash(article.title, article.text, article.published_at, article.author)
-    content = {
+def _content(article: Article, key: str, digest: str, raw_html: bytes, encoding: str | None,
+             http_status: int, run_id: int | None, seen_at: datetime) -> dict[str, Any]:
+    """The article columns a new or changed article writes."""
+    return {
         "url": article.url or key,
         "title": article.title,
         "published_at": article.published_at,
@@ -229,11 +197,63 @@ def upsert_article(
         "crawl_run_id": run_id,
         "last_changed_at": seen_at,
     }
+
+
+def upsert_article(
+    session: Session,
+    *,
+    site_id: int,
+    run_id: int | None,
+    article: Article,
+    raw_html: bytes,
+    encoding: str | None,
+    http_status: int,
+    discovered_via: str | None,
+    seen_at: datetime,
+) -> UpsertResult:
+    """Store an article keyed on its canonical URL (else its URL): new, updated or unchanged.
+
+    How it stays idempotent and race-safe on SQLite and PostgreSQL without locking:
+    each step is one atomic statement whose WHERE clause carries the decision.
+
+    1. ``UPDATE ... SET last_seen_at WHERE canonical_url = :c AND content_hash = :h``
+       bumps only ``last_seen_at``: "unchanged" (the common case on a recrawl or a
+       reprocess, so it goes first and costs no compression).
+    2. else ``INSERT ... ON CONFLICT (canonical_url) DO NOTHING`` - a row inserted: "new".
+    3. else ``UPDATE ... WHERE canonical_url = :c AND content_hash <> :h`` sets every
+       content field, ``last_changed_at`` and ``crawl_run_id``: "updated".
+
+    If another writer changes or deletes the row between steps, no step matches and
+    the sequence starts again. ``last_seen_at`` never moves backwards. The site and
+    ``discovered_via`` of the first sighting are kept. Empty ``raw_html`` stores NULL.
+    Needs SQLite 3.35+ (RETURNING) or PostgreSQL 9.5+.
+    """
+    seen_at = _aware(seen_at, "seen_at")
+    key = article.canonical_url or article.url
+    if not key:
+        raise ValueError("article has neither canonical_url nor url")
+    if discovered_via not in (None, *DISCOVERY_SOURCES):
+        raise ValueError(f"discovered_via must be one of {DISCOVERY_SOURCES} or None")
+    digest = content_hash(article.title, article.text, article.published_at, article.author)
     table = _ARTICLE
     col = table.c
     seen = sa.literal(seen_at, type_=col.last_seen_at.type)
     later_seen = sa.case((col.last_seen_at < seen, seen), else_=col.last_seen_at)
+    returning = (col.id, col.first_seen_at, col.version_count)
+    content: dict[str, Any] | None = None
     for _attempt in range(5):
+        same = (
+            sa.update(table)
+            .where(col.canonical_url == key, col.content_hash == digest)
+            .values(last_seen_at=later_seen)
+        )
+        row = session.execute(same.returning(*returning)).first()
+        if row is not None:
+            after_upsert(session, row, "unchanged", article, run_id=run_id, digest=digest,
+                         seen_at=seen_at)
+            return "unchanged"
+        if content is None:
+            content = _content(article, key, digest, raw_html, encoding, http_status, run_id, seen_at)
         insert = _dialect_insert(session, table).values(
             site_id=site_id,
             canonical_url=key,
@@ -243,27 +263,18 @@ def upsert_article(
             **content,
         )
         insert = insert.on_conflict_do_nothing(index_elements=["canonical_url"])
-        # RETURNING, not rowcount: PostgreSQL reports -1 for an insert with RETURNING.
-        if session.execute(insert.returning(col.id)).first() is not None:
-            after_upsert(session, key, "new", article, run_id=run_id, digest=digest,
-                         seen_at=seen_at)
+        row = session.execute(insert.returning(*returning)).first()
+        if row is not None:
+            after_upsert(session, row, "new", article, run_id=run_id, digest=digest, seen_at=seen_at)
             return "new"
         changed = (
             sa.update(table)
             .where(col.canonical_url == key, col.content_hash != digest)
             .values(last_seen_at=later_seen, **content)
         )
-        if _rowcount(session, changed):
-            after_upsert(session, key, "updated", article, run_id=run_id, digest=digest,
+        row = session.execute(changed.returning(*returning)).first()
+        if row is not None:
+            after_upsert(session, row, "updated", article, run_id=run_id, digest=digest,
                          seen_at=seen_at)
             return "updated"
-        same = (
-            sa.update(table)
-            .where(col.canonical_url == key, col.content_hash == digest)
-            .values(last_seen_at=later_seen)
-        )
-        if _rowcount(session, same):
-            after_upsert(session, key, "unchanged", article, run_id=run_id, digest=digest,
-                         seen_at=seen_at)
-            return "unchanged"
     raise RuntimeError(f"article {key} kept changing under concurrent writers")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -50,34 +51,34 @@ def _fields(article: Article) -> dict[str, object]:
     return {name: getattr(article, name) for name in VERSIONED_FIELDS}
 
 
-def after_upsert(session: Session, key: str, outcome: str, article: Article, *,
+def after_upsert(session: Session, row: Any, outcome: str, article: Article, *,
                  run_id: int | None, digest: str, seen_at: datetime) -> None:
-    """Record the version (v1 when new, vN+1 with a diff when updated) and reschedule."""
-    row = session.execute(
-        sa.select(ArticleRow.id, ArticleRow.first_seen_at, ArticleRow.version_count)
-        .where(ArticleRow.canonical_url == key)
-    ).one()
+    """Record the version (v1 when new, vN+1 with a diff when updated) and reschedule.
+
+    ``row`` is ``(id, first_seen_at, version_count)`` as the upsert's RETURNING gave it.
+    """
+    article_id, first_seen_at, version_count = row
     values: dict[str, object] = {
         "status": "active", "removed_at": None, "missing_checks": 0,
-        "next_check_at": revisit.next_check_at(row.first_seen_at, seen_at),
+        "next_check_at": revisit.next_check_at(first_seen_at, seen_at),
     }
     if outcome in ("new", "updated"):
-        version = 1 if outcome == "new" else row.version_count + 1
+        version = 1 if outcome == "new" else version_count + 1
         diff = None
         if outcome == "updated":
-            previous = session.scalars(
-                sa.select(ArticleVersionRow).where(ArticleVersionRow.article_id == row.id)
+            previous = session.execute(
+                sa.select(*(getattr(ArticleVersionRow, n) for n in VERSIONED_FIELDS))
+                .where(ArticleVersionRow.article_id == article_id)
                 .order_by(ArticleVersionRow.version.desc()).limit(1)
             ).first()
-            old = {n: getattr(previous, n) for n in VERSIONED_FIELDS} if previous else {}
+            old = dict(zip(VERSIONED_FIELDS, previous, strict=True)) if previous else {}
             diff = field_diff(old, _fields(article))
-        session.add(ArticleVersionRow(
-            article_id=row.id, version=version, captured_at=seen_at, crawl_run_id=run_id,
+        session.execute(sa.insert(ArticleVersionRow).values(
+            article_id=article_id, version=version, captured_at=seen_at, crawl_run_id=run_id,
             content_hash=digest, diff=diff, **_fields(article),
         ))
         values["version_count"] = version
-    session.execute(sa.update(ArticleRow).where(ArticleRow.id == row.id).values(**values))
-    session.flush()
+    session.execute(sa.update(ArticleRow).where(ArticleRow.id == article_id).values(**values))
 
 
 def mark_missing(session: Session, url: str, seen_at: datetime) -> str:
