@@ -81,8 +81,15 @@ class StoreArticlePipeline:
             raise RuntimeError("StoreArticlePipeline needs the article spider (spider.site)")
         with Session(self.engine) as session, session.begin():
             self.site_id = db.ensure_site(session, site)
-            self.run_id = db.start_run(session, self.site_id, datetime.now(UTC))
+            self.run_id = db.start_run(session, self.site_id, datetime.now(UTC),
+                                       scheduled_at=self._scheduled_at(),
+                                       trigger=self.crawler.settings.get("PROVNEWS_TRIGGER") or "manual")
         self.crawler.stats.set_value("provnews/run_id", self.run_id)
+
+    def _scheduled_at(self) -> datetime | None:
+        """The due time the scheduler passes in (``PROVNEWS_SCHEDULED_AT``), if any."""
+        value = self.crawler.settings.get("PROVNEWS_SCHEDULED_AT")
+        return datetime.fromisoformat(value) if value else None
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PageItem | GoneItem):

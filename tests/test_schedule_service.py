@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from crawler import db
 from crawler.db.models import CrawlRunRow, SiteRow
 from crawler.replica import REPLICA_HOSTS, ReplicaServer
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 GHOST = """
 [[site]]
@@ -225,3 +225,14 @@ def test_slow_crawl_is_skipped_while_running_then_timed_out(tmp_path: Path):
     assert timed_out.scheduled_at < skipped.scheduled_at < timed_out.ended_at
     assert code == 0 and seconds < 15
     assert not [r for r in rows if r.status == "running"]
+
+
+def test_a_crawl_told_its_due_time_records_it_on_its_own_run(replica, tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'crawl.db'}"
+    hosts = json.dumps({h: replica.proxy_url for h in REPLICA_HOSTS})
+    result = run_cli("crawl", "news_example", "--db", url, "-s", f"PROVNEWS_HOST_MAP={hosts}",
+                     "-s", "PROVNEWS_SCHEDULED_AT=2025-11-03T01:26:25+07:00",
+                     "-s", "PROVNEWS_TRIGGER=schedule")
+    assert result.returncode == 0, result.stderr
+    (row,) = runs(url)
+    assert (row.trigger, row.scheduled_at) == ("schedule", datetime(2025, 11, 2, 18, 26, 25, tzinfo=UTC))
