@@ -12,8 +12,9 @@ child process and at equal concurrency:
 provnews runs as ``provnews crawl`` does (``crawler.cli.crawl._crawl``: same settings,
 migrations, summary), with ``--backfill`` so it walks every listing as (a) does, and the
 bench registry file in PROVNEWS_REGISTRY_FILES. Measured per child: article pages fetched /
-wall time, CPU (user+sys of the child, ``os.wait4``) per page, peak RSS (``ru_maxrss``) and
-RSS (``/proc/<pid>/status``) when the fetched count first passes each ``--rss-at`` mark.
+wall time, CPU (user+sys of the child and its reaped workers, ``os.wait4``) per page, peak
+RSS (the larger of ``ru_maxrss`` and the sampled sum over the child's process tree) and that
+sum (``/proc/<pid>/status``) when the fetched count first passes each ``--rss-at`` mark.
 
 Run: ``.venv/bin/python bench/pipeline.py [--pages 20000] [--only a,b] [--concurrency 16]``.
 """
@@ -73,13 +74,25 @@ def scrapy_settings(concurrency: int) -> dict:
 
 
 def _rss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    """Resident memory of ``pid`` and all its descendants (an extraction pool's workers count)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo += children.get(p, [])
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
 
 
 def measure(variant: str, cmd: list[str], marks: list[int], timeout: float) -> tuple[Result, str]:
@@ -110,12 +123,13 @@ def measure(variant: str, cmd: list[str], marks: list[int], timeout: float) -> t
         assert proc.stdout is not None
         out.append(proc.stdout.read())
 
-    last_rss = [0]
+    last_rss, peak = [0], [0]
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.25):
             last_rss[0] = _rss_kb(proc.pid) or last_rss[0]
+            peak[0] = max(peak[0], last_rss[0])
 
     threads = [threading.Thread(target=f, daemon=True) for f in (read_err, read_out, sample)]
     for t in threads:
@@ -130,7 +144,8 @@ def measure(variant: str, cmd: list[str], marks: list[int], timeout: float) -> t
     for t in threads:
         t.join(5)
     result.cpu = usage.ru_utime + usage.ru_stime
-    result.maxrss_kb = usage.ru_maxrss
+    # ru_maxrss is the largest single process; the sampled sum covers a worker pool too.
+    result.maxrss_kb = max(usage.ru_maxrss, peak[0])
     final = json.loads(out[0].strip().splitlines()[-1]).get("fetched", 0) if out and out[0].strip() else 0
     for mark in marks:  # passed after the last progress line: the last sample before exit
         if mark not in result.rss_at and final >= mark:
