@@ -14,6 +14,7 @@ from crawler.monitor.filters import VN
 from crawler.monitor.health import COVERAGE_FIELDS, SiteHealth, site_health
 
 EXIT_ALERT = 1
+AT = click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%d %H:%M%z"])
 
 
 def _when(value: datetime | None) -> str:
@@ -50,7 +51,7 @@ HEADERS = ["site", "health", "last run", "last success", "since new", "items", "
 
 @click.command()
 @click.option("--site", metavar="KEY", help="Only this site.")
-@click.option("--at", "at", type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M%z"]),
+@click.option("--at", "at", type=AT,
               help="Judge as of this time (ISO 8601 with offset) [default: now].")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per site.")
 @db_option

@@ -17,7 +17,7 @@ from crawler.monitor.watch import WatchSpec, add_watchlist, evaluate, recent_mat
 from crawler.monitor.watch import list_watchlists as all_watchlists
 from crawler.monitor.watch import remove_watchlist as delete_watchlist
 
-_AT = click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M%z"])
+_AT = click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%d %H:%M%z"])
 
 
 def _now(at: datetime | None) -> datetime:
