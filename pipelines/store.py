@@ -21,7 +21,7 @@ from scrapy.crawler import Crawler
 from sqlalchemy.orm import Session
 from twisted.internet import reactor
 
-from crawler import db
+from crawler import db, discovery
 from crawler.items import GoneItem, PageItem
 
 logger = logging.getLogger(__name__)
@@ -140,6 +140,7 @@ class StoreArticlePipeline:
             session, site_id=self.site_id, run_id=self.run_id, article=item.article,
             raw_html=item.body if self.keep_html else b"", encoding=item.encoding,
             http_status=item.status, discovered_via=item.discovered_via, seen_at=item.fetched_at,
+            identity=self._identity(item.url),
         )
         item.stored_outcome = outcome
         if outcome in STORED and (self.group_duplicates or item.entities is not None):
@@ -152,6 +153,10 @@ class StoreArticlePipeline:
                 self.crawler.stats.inc_value("provnews/entities/articles")
                 self.crawler.stats.inc_value("provnews/entities/mentions", mentions)
         return outcome
+
+    def _identity(self, url: str) -> str:
+        site = getattr(self.crawler.spider, "site", None)
+        return discovery.article_identity(url, site.article_id_pattern if site else None)
 
     # -- closing -------------------------------------------------------------------------
     def close_spider(self) -> None:

@@ -76,6 +76,7 @@ from crawler.db.store import (
 from crawler.db.versions import (
     KnownArticle,
     article_versions,
+    due_articles,
     known_articles,
     mark_missing,
     record_source_modified,
@@ -124,6 +125,7 @@ __all__ = [
     "get_article",
     "head_revision",
     "known_articles",
+    "due_articles",
     "link_near_duplicates",
     "list_articles",
     "list_articles_mentioning",

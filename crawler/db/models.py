@@ -73,6 +73,7 @@ class ArticleRow(Base):
         ),
         sa.Index(None, "site_id", "published_at"),
         sa.Index(None, "site_id", "next_check_at"),
+        sa.Index(None, "site_id", "identity"),
         sa.CheckConstraint(_one_of("status", ARTICLE_STATUSES), name="status"),
     )
 
@@ -82,6 +83,9 @@ class ArticleRow(Base):
     """The URL as fetched."""
     canonical_url: Mapped[str] = mapped_column(sa.Text, unique=True)
     """Identity of the article: the page's canonical URL, else the fetched URL."""
+    identity: Mapped[str | None] = mapped_column(sa.Text)
+    """What discovery calls the article (``discovery.article_identity``): ``id:<n>`` where
+    the family puts an id in the URL (NukeViet), else the normalised URL."""
     title: Mapped[str | None] = mapped_column(sa.Text)
     published_at: Mapped[datetime | None]
     published_raw: Mapped[str | None] = mapped_column(sa.Text)

@@ -210,6 +210,7 @@ def upsert_article(
     http_status: int,
     discovered_via: str | None,
     seen_at: datetime,
+    identity: str | None = None,
 ) -> UpsertResult:
     """Store an article keyed on its canonical URL (else its URL): new, updated or unchanged.
 
@@ -245,7 +246,7 @@ def upsert_article(
         same = (
             sa.update(table)
             .where(col.canonical_url == key, col.content_hash == digest)
-            .values(last_seen_at=later_seen)
+            .values(last_seen_at=later_seen, **({"identity": identity} if identity else {}))
         )
         row = session.execute(same.returning(*returning)).first()
         if row is not None:
@@ -254,6 +255,8 @@ def upsert_article(
             return "unchanged"
         if content is None:
             content = _content(article, key, digest, raw_html, encoding, http_status, run_id, seen_at)
+            if identity is not None:
+                content["identity"] = identity
         insert = _dialect_insert(session, table).values(
             site_id=site_id,
             canonical_url=key,

@@ -109,12 +109,34 @@ def mark_missing(session: Session, url: str, seen_at: datetime) -> str:
     return outcome
 
 
-def known_articles(session: Session, site_id: int) -> list[KnownArticle]:
-    """Every stored article of a site, without content: for incremental discovery."""
+_KNOWN_COLUMNS = (ArticleRow.url, ArticleRow.canonical_url, ArticleRow.status, ArticleRow.last_seen_at,
+                  ArticleRow.next_check_at, ArticleRow.source_modified_at, ArticleRow.identity)
+LOOKUP_CHUNK = 400
+
+
+def known_articles(session: Session, site_id: int, identities: list[str],
+                   urls: list[str]) -> list[tuple[KnownArticle, str | None]]:
+    """The stored articles of a site among these identities or URLs, with their identity."""
+    out = []
+    for i in range(0, max(len(identities), len(urls)), LOOKUP_CHUNK):
+        ids, some = identities[i:i + LOOKUP_CHUNK], urls[i:i + LOOKUP_CHUNK]
+        rows = session.execute(
+            sa.select(*_KNOWN_COLUMNS).where(
+                ArticleRow.site_id == site_id,
+                sa.or_(ArticleRow.identity.in_(ids), ArticleRow.url.in_(some),
+                       ArticleRow.canonical_url.in_(some)),
+            )
+        ).all()
+        out += [(KnownArticle(*row[:6]), row[6]) for row in rows]
+    return out
+
+
+def due_articles(session: Session, site_id: int, now: datetime, limit: int) -> list[KnownArticle]:
+    """Stored articles of a site whose revisit is due, most overdue first."""
     rows = session.execute(
-        sa.select(ArticleRow.url, ArticleRow.canonical_url, ArticleRow.status,
-                  ArticleRow.last_seen_at, ArticleRow.next_check_at, ArticleRow.source_modified_at)
-        .where(ArticleRow.site_id == site_id)
+        sa.select(*_KNOWN_COLUMNS[:6])
+        .where(ArticleRow.site_id == site_id, ArticleRow.next_check_at <= now)
+        .order_by(ArticleRow.next_check_at).limit(limit)
     ).all()
     return [KnownArticle(*row) for row in rows]
 

@@ -38,7 +38,7 @@ class ArticleSpider(Spider):
         self.site_key = site
         self._registry_files = registry_files
         self.site: Site | None = None
-        self.state = CrawlState()
+        self.state = CrawlState()  # nothing known unless PROVNEWS_INCREMENTAL loads it
         self.seen_articles: set[str] = set()
         """Article identities discovered in this crawl."""
         self.requested: set[str] = set()
@@ -119,10 +119,11 @@ class ArticleSpider(Spider):
         (stored ones only when due for a revisit or changed according to a sitemap)."""
         assert self.site is not None
         stats = self.crawler.stats
+        urls = [u for u in urls if discovery.same_site(u, self.site.base_url)
+                and discovery.is_article_url(u, self.site.article_pattern)]
+        fresh = [u for u in urls if self._identity(u) not in self.requested]
+        stored = self.state.lookup_many(fresh)  # one query per discovery page
         for url in urls:
-            if not (discovery.same_site(url, self.site.base_url)
-                    and discovery.is_article_url(url, self.site.article_pattern)):
-                continue
             lastmod = (lastmods or {}).get(url)
             if lastmod is not None:
                 self.sitemap_lastmods[url] = lastmod
@@ -133,7 +134,7 @@ class ArticleSpider(Spider):
                 stats.inc_value(f"provnews/discovered/{channel}")
             if identity in self.requested:
                 continue
-            known = self.state.lookup(identity)
+            known = stored.get(identity)
             if known is None:
                 self.requested.add(identity)
                 stats.inc_value("provnews/discovered_new")
@@ -149,6 +150,9 @@ class ArticleSpider(Spider):
                 # A later channel (a sitemap with lastmod) may still ask for it.
                 self.skipped.add(identity)
                 stats.inc_value("provnews/skipped_known")
+
+    def closed(self, reason: str) -> None:
+        self.state.close()
 
     def _unusable(self, response: Response) -> bool:
         """Record errors and 304s; True when the response has nothing to parse."""
