@@ -14,6 +14,7 @@ from crawler.cli.extract import extract
 from crawler.cli.fixture import fixture
 from crawler.cli.replica import replica
 from crawler.cli.reprocess import reprocess
+from crawler.cli.schedule import schedule
 from crawler.cli.sites_add import sites_add, sites_check
 
 
@@ -25,7 +26,7 @@ def cli() -> None:
 
 sites.add_command(sites_add)
 sites.add_command(sites_check)
-for command in (crawl, demo, reprocess, sites, articles, runs, extract, entities, fixture, database, replica):
+for command in (crawl, demo, reprocess, schedule, sites, articles, runs, extract, entities, fixture, database, replica):
     cli.add_command(command)
 
 
