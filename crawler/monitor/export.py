@@ -54,7 +54,7 @@ def _filtered_ids(session: Session, where: ArticleFilter) -> sa.Select:
 def _stream(session: Session, stmt: sa.Select) -> Iterator[dict[str, Any]]:
     result = session.execute(stmt.execution_options(yield_per=BATCH))
     for partition in result.mappings().partitions():
-        yield from partition
+        yield from (dict(row) for row in partition)
 
 
 def articles(session: Session, where: ArticleFilter) -> Iterator[dict[str, Any]]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -57,7 +58,7 @@ def parse_query(query: str) -> list[list[str]]:
     return phrases
 
 
-def _columns(score: sa.ColumnElement[float], snippet: sa.ColumnElement[str]) -> list[sa.ColumnElement]:
+def _columns(score: sa.ColumnElement[float], snippet: sa.ColumnElement[str]) -> list[Any]:
     return [ArticleRow.id, SiteRow.key, ArticleRow.title, ArticleRow.canonical_url,
             ArticleRow.published_at, ArticleRow.status, score.label("score"), snippet.label("snippet")]
 
@@ -91,7 +92,7 @@ def _pg_snippets(session: Session, phrases: list[list[str]], ids: list[int]) -> 
     body = sa.func.concat_ws(" ", ArticleRow.lead, ArticleRow.text)
     options = (f'StartSel="{MARK_START}", StopSel="{MARK_END}", FragmentDelimiter="{ELLIPSIS}", '
                "MaxWords=30, MinWords=12, MaxFragments=2")  # fmt: skip
-    config = sa.literal_column("'provnews'::regconfig")
+    config: sa.ColumnElement[Any] = sa.literal_column("'provnews'::regconfig")
     headline = sa.func.ts_headline(config, body, _pg_query(phrases), options)
     rows = session.execute(sa.select(ArticleRow.id, headline).where(ArticleRow.id.in_(ids)))
     return {article_id: " ".join(text.split()) for article_id, text in rows}

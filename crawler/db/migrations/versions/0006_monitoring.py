@@ -120,6 +120,9 @@ def _create_tables() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_watchlist"),
         sa.UniqueConstraint("name", name="uq_watchlist__name"),
     )  # fmt: skip
+
+
+def _create_alert_tables() -> None:
     op.create_table(
         "alert",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -160,6 +163,7 @@ def _create_tables() -> None:
 
 def upgrade() -> None:
     _create_tables()
+    _create_alert_tables()
     if op.get_bind().dialect.name == "postgresql":
         _pg_upgrade()
     else:
