@@ -237,3 +237,19 @@ def test_runs_shows_when_scheduled_runs_were_due_and_failed_includes_timed_out(t
     assert shown.stdout.count("2025-11-03 21:27") == 6  # started and due, in Vietnam's time
     failed = CliRunner().invoke(runs, ["--db", url, "--failed"])
     assert [line.split()[4] for line in failed.stdout.splitlines()[2:]] == ["timed_out"]
+
+
+def test_monitoring_jobs_follow_the_options():
+    from datetime import time
+
+    from crawler.schedule.config import ScheduleConfig as Config
+    from crawler.schedule.jobs import build_jobs as jobs_of
+
+    ids = {job.id: job for job in jobs_of([], Config(revisit_every=None, db_url="sqlite:///x.db"))}
+    assert set(ids) == {"monitor:alerts", "monitor:daily-report"}
+    assert all(job.func is not None and job.options()["coalesce"] for job in ids.values())
+    assert "hour='6'" in str(ids["monitor:daily-report"].trigger)
+    off = jobs_of([], Config(revisit_every=None, alerts_every=None, report_at=None))
+    assert off == []
+    late = {j.id: j for j in jobs_of([], Config(revisit_every=None, report_at=time(7, 30)))}
+    assert "minute='30'" in str(late["monitor:daily-report"].trigger)

@@ -10,12 +10,17 @@ from crawler.cli.browse import articles, runs, sites
 from crawler.cli.crawl import crawl, demo
 from crawler.cli.database import database
 from crawler.cli.entities import entities
+from crawler.cli.export import export
 from crawler.cli.extract import extract
 from crawler.cli.fixture import fixture
+from crawler.cli.health import health
 from crawler.cli.replica import replica
+from crawler.cli.report import report
 from crawler.cli.reprocess import reprocess
 from crawler.cli.schedule import schedule
+from crawler.cli.search import search
 from crawler.cli.sites_add import sites_add, sites_check
+from crawler.cli.watch import watch
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,7 +31,8 @@ def cli() -> None:
 
 sites.add_command(sites_add)
 sites.add_command(sites_check)
-for command in (crawl, demo, reprocess, schedule, sites, articles, runs, extract, entities, fixture, database, replica):
+for command in (crawl, demo, reprocess, schedule, sites, articles, runs, extract, entities, fixture, database, replica,
+                search, export, health, watch, report):
     cli.add_command(command)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,17 @@ def _config(opts: dict[str, Any]) -> ScheduleConfig:
         misfire_grace=opts["misfire_grace"], shutdown_grace=opts["shutdown_grace"],
         reload_every=opts["reload_every"], revisit_every=_spec(opts["revisit_every"], "--revisit-every"),
         env=opts["env"], statuses=statuses,
+        alerts_every=_spec(opts["alerts_every"], "--alerts-every"),
+        report_at=None if opts["report_at"] == "off" else _time(opts["report_at"]),
+        report_dir=str(opts["report_dir"]),
     )
+
+
+def _time(value: str) -> time:
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        raise ProvnewsError(f"--report-at expects HH:MM or off, got {value!r}", EXIT_USAGE) from None
 
 
 def schedule_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -69,6 +80,12 @@ def schedule_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      "window: '30m', '6h', '10s' or a crontab line."),
         click.option("--revisit-every", default="6h", show_default=True, metavar="SPEC|off",
                      help="How often sites with articles due a re-check are crawled."),
+        click.option("--alerts-every", default="1h", show_default=True, metavar="SPEC|off",
+                     help="How often watchlists are evaluated and alerts sent (provnews watch run)."),
+        click.option("--report-at", default="06:00", show_default=True, metavar="HH:MM|off",
+                     help="Daily report and watchlist digests, local time."),
+        click.option("--report-dir", default="reports", show_default=True, type=click.Path(),
+                     help="Where the daily reports are written."),
         click.option("--max-concurrent", type=click.IntRange(1), default=2, show_default=True,
                      help="Crawls running at once, at most."),
         click.option("--time-limit", type=click.FloatRange(min=1), default=3600, show_default=True,
@@ -147,9 +164,9 @@ def schedule_run(db_url: str | None, once: bool, crawl_settings: tuple[str, ...]
     """
     from crawler.schedule.service import SchedulerService
 
-    config = _config(opts)
-    setup_logging(log_file, verbose)
     url = db.resolve_database_url(db_url)
+    config = replace(_config(opts), db_url=url)
+    setup_logging(log_file, verbose)
     crawl_args = tuple(arg for pair in crawl_settings for arg in ("-s", pair))
     with friendly_errors():
         service = SchedulerService(url, config, tuple(opts["registry_files"]), crawl_args,

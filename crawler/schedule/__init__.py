@@ -7,6 +7,7 @@ its own process, a lease so one service runs per database.
   rows; ``lease``: the one-scheduler lock; ``service``: the BlockingScheduler process.
 """
 
+from crawler.schedule import monitor_jobs  # noqa: F401  (registers the monitoring jobs)
 from crawler.schedule.config import TIMEZONE, ScheduleConfig, parse_spec
 from crawler.schedule.jobs import JobSpec, build_jobs, plan_start, register_hook
 

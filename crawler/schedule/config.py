@@ -49,6 +49,13 @@ class ScheduleConfig:
     """Settings module of the crawls (``provnews crawl --env``)."""
     statuses: tuple[str, ...] = ("active",)
     """Registry statuses that get a crawl job."""
+    alerts_every: str | None = "1h"
+    """How often watchlists are evaluated and alerts sent (``provnews watch run``); None = off."""
+    report_at: time | None = time(6, 0)
+    """Local time of the daily report and watchlist digests, after the nightly window."""
+    report_dir: str = "reports"
+    db_url: str | None = None
+    """The database the monitoring jobs read (set by ``schedule run``)."""
 
 
 def parse_spec(spec: str, jitter: int = 0, start_offset: timedelta = timedelta(0)) -> BaseTrigger:

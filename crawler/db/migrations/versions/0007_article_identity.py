@@ -29,6 +29,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    bind = op.get_bind()
+    # A SQLite batch rebuild of `article` drops its triggers (0006's search index): keep them.
+    triggers = [row[0] for row in bind.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'article'"
+    )] if bind.dialect.name == "sqlite" else []
     with op.batch_alter_table("article") as batch:
         batch.drop_index("ix_article__site_id_identity")
         batch.drop_column("identity")
+    for sql in triggers:
+        op.execute(sql)
