@@ -207,7 +207,7 @@ def run_variant(variant: str, tree: Path, server: Any, work: Path, args: argpars
     settings = {**base, "PROVNEWS_REGISTRY_FILES": [str(registry)], "PROVNEWS_BACKFILL": True,
                 "PROVNEWS_MAX_LISTING_PAGES": 100_000,
                 "PROVNEWS_HOST_MAP": {h: server.url for h in server.hosts},
-                "PROVNEWS_ENTITIES": variant != "b"}
+                "PROVNEWS_ENTITIES": variant != "b", **dict(x.split("=", 1) for x in args.set)}
     with contextlib.ExitStack() as stack:
         if variant == "d":
             url = stack.enter_context(postgres_database())
@@ -282,6 +282,8 @@ def main() -> None:
     parser.add_argument("--rss-at", default=None, help="fetched counts to sample RSS at (default 5000,N)")
     parser.add_argument("--server", choices=("nginx", "python"), default="nginx")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a child is killed")
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting for the provnews variants (b-d), e.g. PROVNEWS_NEAR_DUPLICATES=false")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -300,6 +302,8 @@ def main() -> None:
                       for k, s in manifest["sites"].items())
           + f"; ready in {time.perf_counter() - started:.1f} s)")
     print(f"machine: {machine()}")
+    if args.set:
+        print(f"provnews settings (b-d): {' '.join(args.set)}")
     results = []
     with serve.serve(tree, args.server) as server, \
             tempfile.TemporaryDirectory(prefix="provnews-bench-") as tmp:
