@@ -201,6 +201,7 @@ def test_restart_keeps_history_and_runs_a_missed_run_once(service):
     # run is due at or before it.
     catch_up = [r for r in new if r.scheduled_at <= new[0].scheduled_at]
     assert len(catch_up) == 1 and catch_up[0].status == "ok"
+    assert len([r for r in new if r.scheduled_at < service["restarted_at"]]) <= 1  # not one per miss
     assert catch_up[0].scheduled_at - last_due >= timedelta(seconds=8)
     missed = re.search(r"crawl:news_example: (\d+) run\(s\) missed while stopped", service["log"].read_text())
     assert missed and int(missed.group(1)) >= 2
