@@ -125,9 +125,9 @@ class ArticleSpider(Spider):
         stored = self.state.lookup_many(fresh)  # one query per discovery page
         for url in urls:
             lastmod = (lastmods or {}).get(url)
-            if lastmod is not None:
-                self.sitemap_lastmods[url] = lastmod
             identity = self._identity(url)
+            if lastmod is not None:
+                self.sitemap_lastmods[identity] = lastmod
             if identity not in self.seen_articles:
                 self.seen_articles.add(identity)
                 stats.inc_value("provnews/discovered")
