@@ -1,4 +1,4 @@
-"""Near-duplicate groups in the store: sketches in an indexed table, one link per copy."""
+"""Near-duplicate groups in the store: signatures and LSH band keys in one indexed table."""
 
 from __future__ import annotations
 
@@ -8,48 +8,44 @@ from sqlalchemy.orm import Session
 from crawler import dedupe
 from crawler.db.models import ArticleRow, ArticleSketchRow
 
-CANDIDATES = 5
-MIN_SHARED = 8
-"""Candidates must share this many of the 64 sketch hashes (about Jaccard 0.3 or more)."""
+CANDIDATES = 10
 
 
-def _sketch_of(session: Session, article_id: int) -> list[int]:
-    return sorted(session.scalars(
+def _signature_of(session: Session, article_id: int) -> list[int]:
+    rows = session.scalars(
         sa.select(ArticleSketchRow.hash).where(ArticleSketchRow.article_id == article_id)
-    ))
+    ).all()
+    return dedupe.signature_from_rows(list(rows))
 
 
 def link_near_duplicates(session: Session, article_id: int, text: str | None = None, *,
                          sketch: list[int] | None = None) -> int | None:
-    """Store the article's sketch (given, or computed from ``text``) and link it to the
-    group of its most similar earlier article, if one is similar enough. Returns the
-    group's first article id, or None."""
-    if sketch is None:
-        sketch = dedupe.sketch(text)
+    """Store the article's sketch rows (given, or computed from ``text``) and link it to the
+    group of its most similar earlier article, if one is similar enough. Candidates are
+    the articles sharing a band key (an indexed equality lookup). Returns the group's first
+    article id, or None."""
+    rows = dedupe.sketch(text) if sketch is None else sketch
     session.execute(sa.delete(ArticleSketchRow).where(ArticleSketchRow.article_id == article_id))
     session.execute(sa.update(ArticleRow).where(ArticleRow.id == article_id)
                     .values(duplicate_of_id=None, duplicate_similarity=None))
-    if not sketch:
+    if not rows:
         return None
-    shared = sa.func.count().label("shared")
-    candidates = session.execute(
-        sa.select(ArticleSketchRow.article_id, shared)
-        .where(ArticleSketchRow.hash.in_(sketch), ArticleSketchRow.article_id < article_id)
-        .group_by(ArticleSketchRow.article_id)
-        .having(shared >= MIN_SHARED)
-        .order_by(shared.desc()).limit(CANDIDATES)
+    signature = dedupe.signature_from_rows(rows)
+    bands = [row for row in rows if row >> 62]
+    candidates = session.scalars(
+        sa.select(ArticleSketchRow.article_id).distinct()
+        .where(ArticleSketchRow.hash.in_(bands), ArticleSketchRow.article_id < article_id)
+        .limit(CANDIDATES)
     ).all()
-    best = max(((dedupe.similarity(sketch, _sketch_of(session, c)), c) for c, _ in candidates),
+    best = max(((dedupe.similarity(signature, _signature_of(session, c)), c) for c in candidates),
                default=(0.0, None))
-    session.execute(sa.insert(ArticleSketchRow), [{"article_id": article_id, "hash": h} for h in sketch])
+    session.execute(sa.insert(ArticleSketchRow), [{"article_id": article_id, "hash": h} for h in rows])
     if best[1] is None or best[0] < dedupe.THRESHOLD:
-        session.flush()
         return None
     root = session.scalar(sa.select(ArticleRow.duplicate_of_id).where(ArticleRow.id == best[1]))
     group = root or best[1]
     session.execute(sa.update(ArticleRow).where(ArticleRow.id == article_id)
                     .values(duplicate_of_id=group, duplicate_similarity=round(best[0], 3)))
-    session.flush()
     return group
 
 
