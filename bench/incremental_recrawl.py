@@ -4,7 +4,7 @@ Serves the generated replica sites, crawls each once, publishes N new articles, 
 recrawls twice from the same starting point: provnews' incremental crawl (conditional
 GETs, known articles skipped, listings stop at known pages) and a naive full recrawl
 (PROVNEWS_INCREMENTAL=false: every discovery URL and every article fetched again).
-Prints one table. Run: ``.venv/bin/python bench/incremental.py [--new N]``.
+Prints one table. Run: ``.venv/bin/python bench/incremental_recrawl.py [--new N]``.
 """
 
 from __future__ import annotations
