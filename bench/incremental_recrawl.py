@@ -46,7 +46,8 @@ def measure(key: str, host: str, new: int, work: Path) -> list[list[object]]:
         crawl(server, base, key)
         stored = len(server.site(host).article_urls())
         server.site(host).add_articles(new)
-        for label, extra in (("incremental", ()), ("naive full recrawl", ("-s", "PROVNEWS_INCREMENTAL=false"))):
+        naive = ("-s", "PROVNEWS_INCREMENTAL=false")
+        for label, extra in (("incremental", ()), ("naive full recrawl", naive)):
             db_copy = work / f"{key}-{label.split()[0]}.db"
             shutil.copy(base, db_copy)
             server.clear_requests()

@@ -31,7 +31,9 @@ class SitemapResult:
     """``<lastmod>`` of the URLs that have a parseable, timezone-aware one."""
 
 
-_TRACKING = re.compile(r"^(utm_[a-z]+|fbclid|gclid|zarsrc|gidzl|_ga|mc_[a-z]+|phpsessid|jsessionid|sid|sessionid)$", re.I)
+_TRACKING = re.compile(
+    r"^(utm_[a-z]+|fbclid|gclid|zarsrc|gidzl|_ga|mc_[a-z]+|phpsessid|jsessionid|sid|sessionid)$", re.I
+)
 
 
 def normalize_url(url: str) -> str:

@@ -25,8 +25,9 @@ class PageItem:
     """Encoding Scrapy decoded the body with (header, meta or detection)."""
     fetched_at: datetime
     """When the response arrived (aware, UTC)."""
-    discovered_via: str
-    """Discovery channel that found the URL: ``feed``, ``sitemap`` or ``listing``."""
+    discovered_via: str | None
+    """Discovery channel that found the URL: ``feed``, ``sitemap`` or ``listing`` (None when
+    a stored article is revisited)."""
     article: Article | None = field(default=None)
     """Filled by ExtractArticlePipeline."""
     sketch: list[int] = field(default_factory=list)

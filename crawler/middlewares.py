@@ -54,6 +54,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
     only that request; the crawl goes on.
     """
 
+    backoff: float = 0.0
+    backoff_max: float = 0.0
+
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
         mw = super().from_crawler(crawler)

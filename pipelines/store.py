@@ -12,7 +12,9 @@ closed with the counts, the crawl report, every failure and the discovery valida
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +28,7 @@ from crawler.items import GoneItem, PageItem
 
 logger = logging.getLogger(__name__)
 STORED = ("new", "updated")
+MAX_BATCHES_IN_FLIGHT = 4
 
 
 def run_status(fetched: int, failed: int, discovered: int, not_modified: int) -> str:
@@ -39,6 +42,7 @@ def run_status(fetched: int, failed: int, discovered: int, not_modified: int) ->
 
 def crawl_report(stats: dict[str, Any]) -> dict[str, Any]:
     """The per-site crawl report kept with the run, from the crawl stats."""
+
     def prefixed(prefix: str) -> dict[str, int]:
         return {k.removeprefix(prefix): int(v) for k, v in stats.items() if k.startswith(prefix)}
 
@@ -68,6 +72,14 @@ class StoreArticlePipeline:
         self.pending: list[Any] = []
         self.store_failures: list[dict[str, Any]] = []
         self._timer: Any = None
+        self.lock = threading.Lock()
+        # SQLite and zlib release the GIL: writing in a thread lets the crawl go on meanwhile.
+        self.writer = (
+            ThreadPoolExecutor(1, thread_name_prefix="provnews-store")
+            if settings.getbool("PROVNEWS_STORE_THREAD", True)
+            else None
+        )
+        self.in_flight: list[Future[None]] = []
         self.site_id = 0
         self.run_id = 0
 
@@ -81,9 +93,13 @@ class StoreArticlePipeline:
             raise RuntimeError("StoreArticlePipeline needs the article spider (spider.site)")
         with Session(self.engine) as session, session.begin():
             self.site_id = db.ensure_site(session, site)
-            self.run_id = db.start_run(session, self.site_id, datetime.now(UTC),
-                                       scheduled_at=self._scheduled_at(),
-                                       trigger=self.crawler.settings.get("PROVNEWS_TRIGGER") or "manual")
+            self.run_id = db.start_run(
+                session,
+                self.site_id,
+                datetime.now(UTC),
+                scheduled_at=self._scheduled_at(),
+                trigger=self.crawler.settings.get("PROVNEWS_TRIGGER") or "manual",
+            )
         self.crawler.stats.set_value("provnews/run_id", self.run_id)
 
     def _scheduled_at(self) -> datetime | None:
@@ -97,7 +113,7 @@ class StoreArticlePipeline:
             if len(self.pending) >= self.batch_size:
                 self.flush()
             elif self._timer is None:
-                self._timer = reactor.callLater(self.flush_seconds, self.flush)  # type: ignore[attr-defined]
+                self._timer = reactor.callLater(self.flush_seconds, self.flush)  # type: ignore[attr-defined,arg-type]
         return item
 
     # -- writing -------------------------------------------------------------------------
@@ -108,16 +124,27 @@ class StoreArticlePipeline:
         batch, self.pending = self.pending, []
         if not batch:
             return
+        if self.writer is None:
+            self._write_batch(batch)
+            return
+        self.in_flight = [f for f in self.in_flight if not f.done()]
+        if len(self.in_flight) >= MAX_BATCHES_IN_FLIGHT:  # back-pressure: the writer is behind
+            wait(self.in_flight, return_when=FIRST_COMPLETED)
+        self.in_flight.append(self.writer.submit(self._write_batch, batch))
+
+    def _write_batch(self, batch: list[Any]) -> None:
+        """One transaction for the batch (in the writer thread when there is one)."""
         try:
             with Session(self.engine) as session, session.begin():
-                outcomes = [self._write(session, item) for item in batch]
+                outcomes: list[str | None] = [self._write(session, item) for item in batch]
         except Exception:
             logger.exception("a batch of %d items failed; retrying them one by one", len(batch))
             outcomes = [self._write_alone(item) for item in batch]
-        for outcome in outcomes:
-            if outcome is not None:
-                self.outcomes[outcome] += 1
-                self.crawler.stats.inc_value(f"provnews/stored/{outcome}")
+        with self.lock:
+            for outcome in outcomes:
+                if outcome is not None:
+                    self.outcomes[outcome] += 1
+                    self.crawler.stats.inc_value(f"provnews/stored/{outcome}")
 
     def _write_alone(self, item: Any) -> str | None:
         try:
@@ -126,10 +153,16 @@ class StoreArticlePipeline:
         except Exception as exc:
             self.crawler.stats.inc_value("provnews/failed")
             self.crawler.stats.inc_value("provnews/errors/store_error")
-            self.store_failures.append({
-                "url": item.url, "kind": "store_error", "http_status": None,
-                "message": f"{type(exc).__name__}: {exc}"[:500], "at": datetime.now(UTC),
-            })
+            with self.lock:
+                self.store_failures.append(
+                    {
+                        "url": item.url,
+                        "kind": "store_error",
+                        "http_status": None,
+                        "message": f"{type(exc).__name__}: {exc}"[:500],
+                        "at": datetime.now(UTC),
+                    }
+                )
             return None
 
     def _write(self, session: Session, item: Any) -> str:
@@ -137,15 +170,23 @@ class StoreArticlePipeline:
             return db.mark_missing(session, item.url, item.seen_at)
         assert item.article is not None, "ExtractArticlePipeline must run first"
         outcome = db.upsert_article(
-            session, site_id=self.site_id, run_id=self.run_id, article=item.article,
-            raw_html=item.body if self.keep_html else b"", encoding=item.encoding,
-            http_status=item.status, discovered_via=item.discovered_via, seen_at=item.fetched_at,
+            session,
+            site_id=self.site_id,
+            run_id=self.run_id,
+            article=item.article,
+            raw_html=item.body if self.keep_html else b"",
+            encoding=item.encoding,
+            http_status=item.status,
+            discovered_via=item.discovered_via,
+            seen_at=item.fetched_at,
             identity=self._identity(item.url),
         )
         item.stored_outcome = outcome
         if outcome in STORED and (self.group_duplicates or item.entities is not None):
             key = item.article.canonical_url or item.article.url
-            article_id = session.scalar(sa.select(db.ArticleRow.id).where(db.ArticleRow.canonical_url == key))
+            article_id = session.scalars(
+                sa.select(db.ArticleRow.id).where(db.ArticleRow.canonical_url == key)
+            ).one()  # just upserted in this transaction
             if self.group_duplicates and db.link_near_duplicates(session, article_id, sketch=item.sketch):
                 self.crawler.stats.inc_value("provnews/near_duplicates")
             if item.entities is not None:
@@ -161,6 +202,10 @@ class StoreArticlePipeline:
     # -- closing -------------------------------------------------------------------------
     def close_spider(self) -> None:
         self.flush()
+        if self.writer is not None:
+            self.writer.shutdown(wait=True)  # every batch written before the run is closed
+            for future in self.in_flight:
+                future.result()
         stats = self.crawler.stats
         spider = self.crawler.spider
         failures: list[dict[str, Any]] = [*getattr(spider, "failures", []), *self.store_failures]
@@ -181,14 +226,36 @@ class StoreArticlePipeline:
         now = datetime.now(UTC)
         with Session(self.engine) as session, session.begin():
             for f in failures:
-                db.record_error(session, self.run_id, url=f["url"], kind=f["kind"],
-                                http_status=f["http_status"], message=f["message"], at=f["at"])
+                db.record_error(
+                    session,
+                    self.run_id,
+                    url=f["url"],
+                    kind=f["kind"],
+                    http_status=f["http_status"],
+                    message=f["message"],
+                    at=f["at"],
+                )
             for url, (etag, modified, status_code) in getattr(spider, "validators_seen", {}).items():
-                db.save_fetch_state(session, self.site_id, url, etag=etag, last_modified=modified,
-                                    http_status=status_code, at=now)
+                db.save_fetch_state(
+                    session,
+                    self.site_id,
+                    url,
+                    etag=etag,
+                    last_modified=modified,
+                    http_status=status_code,
+                    at=now,
+                )
             db.record_source_modified(session, self.site_id, getattr(spider, "sitemap_lastmods", {}))
-            db.finish_run(session, self.run_id, ended_at=now, status=status, counts=counts,
-                          errors=dict(errors), error_summary=summary, report=report)
+            db.finish_run(
+                session,
+                self.run_id,
+                ended_at=now,
+                status=status,
+                counts=counts,
+                errors=dict(errors),
+                error_summary=summary,
+                report=report,
+            )
         stats.set_value("provnews/status", status)
         for key, value in counts.items():
             stats.set_value(f"provnews/summary/{key}", value)

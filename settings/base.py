@@ -79,6 +79,9 @@ PROVNEWS_EXTRACT_WORKERS = 1
 # Articles written per database transaction, and the longest a stored item waits.
 PROVNEWS_STORE_BATCH = 50
 PROVNEWS_STORE_FLUSH_SECONDS = 0.5
+# Write batches in a background thread (SQLite and zlib release the GIL), so the crawl goes
+# on while a batch is written; False writes them in the reactor thread.
+PROVNEWS_STORE_THREAD = True
 # Keep the raw HTML of each article (compressed) so history can be re-parsed.
 PROVNEWS_STORE_RAW_HTML = True
 # Extract people (with roles), places (administrative units) and organisations from each

@@ -24,7 +24,8 @@ def page(article_id: str):
 def store(session: Session, site_id: int, article) -> int:
     assert db.upsert_article(session, site_id=site_id, run_id=None, article=article, raw_html=b"",
                              encoding=None, http_status=200, discovered_via=None, seen_at=T0) == "new"
-    return session.scalar(sa.select(db.ArticleRow.id).where(db.ArticleRow.canonical_url == article.canonical_url))
+    query = sa.select(db.ArticleRow.id).where(db.ArticleRow.canonical_url == article.canonical_url)
+    return session.scalar(query)
 
 
 def test_syndicated_copies_are_grouped_and_others_are_not(db_url):

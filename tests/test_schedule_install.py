@@ -34,7 +34,8 @@ def write(path: Path, **schedules: str) -> Path:
 
 
 def service(tmp_path: Path, registry: Path, grace: int = 600) -> SchedulerService:
-    config = ScheduleConfig(misfire_grace=grace, revisit_every=None, jitter=0, alerts_every=None, report_at=None)
+    config = ScheduleConfig(misfire_grace=grace, revisit_every=None, jitter=0, alerts_every=None,
+                            report_at=None)
     svc = SchedulerService(f"sqlite:///{tmp_path / 'db.sqlite'}", config, (registry,), clock=lambda: NOW)
     svc.scheduler = svc._scheduler()
     return svc

@@ -31,8 +31,11 @@ def cli() -> None:
 
 sites.add_command(sites_add)
 sites.add_command(sites_check)
-for command in (crawl, demo, reprocess, schedule, sites, articles, runs, extract, entities, fixture, database, replica,
-                search, export, health, watch, report):
+COMMANDS = (
+    crawl, demo, reprocess, schedule, sites, articles, runs, extract, entities, fixture, database,
+    replica, search, export, health, watch, report,
+)
+for command in COMMANDS:
     cli.add_command(command)
 
 

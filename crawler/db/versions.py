@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -156,7 +156,7 @@ def record_source_modified(session: Session, site_id: int, lastmods: dict[str, d
     if not lastmods:
         return 0
     stmt = (
-        sa.update(ArticleRow.__table__)
+        sa.update(cast(sa.Table, ArticleRow.__table__))
         .where(ArticleRow.site_id == site_id, ArticleRow.identity == sa.bindparam("key"))
         .values(source_modified_at=sa.bindparam("stamp"))
     )

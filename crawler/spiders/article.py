@@ -241,7 +241,7 @@ class ArticleSpider(Spider):
             body=response.body,
             encoding=getattr(response, "encoding", None),
             fetched_at=datetime.now(UTC),
-            discovered_via=response.meta.get("channel"),
+            discovered_via=response.meta.get("channel"),  # None for a revisit
         )
 
     # -- failures ------------------------------------------------------------------------

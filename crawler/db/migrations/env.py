@@ -13,6 +13,10 @@ from crawler.db.engine import create_engine_for, resolve_database_url
 from crawler.db.models import Base
 
 
+def _not_search_index(name: str | None, type_: str, _parent: object) -> bool:
+    return not (type_ == "table" and (name or "").startswith("article_fts"))
+
+
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(
         connection=connection,
@@ -20,7 +24,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER much
         compare_type=True,
         # The search index (0006) is kept by triggers, not by the models: leave it alone.
-        include_name=lambda name, type_, parent: not (type_ == "table" and (name or "").startswith("article_fts")),
+        include_name=_not_search_index,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -24,7 +24,7 @@ def _status_checks() -> list[str]:
     """Names of the CHECK constraints on crawl_run.status as the database has them (SQLite's
     batch rebuilds re-apply the naming convention, so the name is not always the one given)."""
     checks = sa.inspect(op.get_bind()).get_check_constraints("crawl_run")
-    return [ck["name"] for ck in checks if ck.get("name") and "status" in ck["sqltext"]]
+    return [str(ck["name"]) for ck in checks if ck.get("name") and "status" in ck["sqltext"]]
 
 
 def upgrade() -> None:
