@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from crawler.extract.model import Article
 
 
 @dataclass
 class PageItem:
-    """One fetched article page, before and after extraction."""
+    """One fetched article page; the store pipeline's workers extract and store it."""
 
     site_key: str
     """Registry key of the site the page belongs to."""
@@ -28,14 +25,6 @@ class PageItem:
     discovered_via: str | None
     """Discovery channel that found the URL: ``feed``, ``sitemap`` or ``listing`` (None when
     a stored article is revisited)."""
-    article: Article | None = field(default=None)
-    """Filled by ExtractArticlePipeline."""
-    sketch: list[int] = field(default_factory=list)
-    """Near-duplicate sketch of the text (``crawler.dedupe``), filled with ``article``."""
-    entities: Any = None
-    """``crawler.entities.Entities`` when entity extraction is on."""
-    stored_outcome: str | None = None
-    """Filled by StoreArticlePipeline: ``new``, ``updated`` or ``unchanged``."""
 
 
 @dataclass

@@ -1,33 +1,33 @@
-"""StoreArticlePipeline: writes extracted articles and the crawl run to the database.
+"""StoreArticlePipeline: extracts and stores fetched pages, and keeps the crawl run.
 
-Opens one ``crawl_run`` row when the spider opens. Items are buffered and written in
-batches (``PROVNEWS_STORE_BATCH`` items or every ``PROVNEWS_STORE_FLUSH_SECONDS``), one
-transaction per batch: each article upserted (idempotent: a second crawl stores no
-duplicates; an edit becomes a new version), linked to its near-duplicate group, and its
-entities stored; revisited articles that are gone are marked (removed after two misses).
-A batch that fails is retried item by item, so one bad row costs only itself. The run is
-closed with the counts, the crawl report, every failure and the discovery validators.
+Opens one ``crawl_run`` row when the spider opens. Pages are buffered and handed in
+batches (``PROVNEWS_STORE_BATCH`` pages or every ``PROVNEWS_STORE_FLUSH_SECONDS``) to
+``PROVNEWS_WORKERS`` worker processes (``crawler.batch.write_batch``: extraction, then one
+transaction per batch: upsert — idempotent, an edit becomes a new version — near-duplicate
+link, entities; revisited pages that are gone marked, removed after two misses), so the
+crawl process only downloads. The run is closed with the counts, the crawl report, every
+failure and the discovery validators.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
+import multiprocessing
 from collections import Counter
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from scrapy.crawler import Crawler
 from sqlalchemy.orm import Session
 from twisted.internet import reactor
 
-from crawler import db, discovery
+from crawler import db
+from crawler.batch import BatchJob, BatchResult, GoneIn, PageIn, worker_init, write_batch
 from crawler.items import GoneItem, PageItem
+from crawler.registry import Site
 
 logger = logging.getLogger(__name__)
-STORED = ("new", "updated")
 MAX_BATCHES_IN_FLIGHT = 4
 
 
@@ -60,26 +60,31 @@ def crawl_report(stats: dict[str, Any]) -> dict[str, Any]:
 
 
 class StoreArticlePipeline:
+    """Buffers fetched pages and hands each batch to a worker process that extracts and
+    stores it (``crawler.batch.write_batch``); the crawl process only downloads."""
+
     def __init__(self, crawler: Crawler):
         settings = crawler.settings
         self.crawler = crawler
-        self.engine = db.open_database(settings.get("PROVNEWS_DATABASE_URL"))
+        self.db_url = db.resolve_database_url(settings.get("PROVNEWS_DATABASE_URL"))
+        self.engine = db.open_database(self.db_url)
         self.keep_html = settings.getbool("PROVNEWS_STORE_RAW_HTML", True)
         self.group_duplicates = settings.getbool("PROVNEWS_NEAR_DUPLICATES", True)
+        self.entities = settings.getbool("PROVNEWS_ENTITIES", True)
         self.batch_size = max(1, settings.getint("PROVNEWS_STORE_BATCH", 50))
         self.flush_seconds = settings.getfloat("PROVNEWS_STORE_FLUSH_SECONDS", 0.5)
         self.outcomes: Counter[str] = Counter()
-        self.pending: list[Any] = []
+        self.pending: list[PageIn | GoneIn] = []
         self.store_failures: list[dict[str, Any]] = []
         self._timer: Any = None
-        self.lock = threading.Lock()
-        # SQLite and zlib release the GIL: writing in a thread lets the crawl go on meanwhile.
-        self.writer = (
-            ThreadPoolExecutor(1, thread_name_prefix="provnews-store")
-            if settings.getbool("PROVNEWS_STORE_THREAD", True)
-            else None
-        )
-        self.in_flight: list[Future[None]] = []
+        workers = settings.getint("PROVNEWS_WORKERS", 1)
+        self.pool = (
+            ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                initializer=worker_init, initargs=(self.entities,))
+            if workers > 0 else None
+        )  # fmt: skip
+        self.in_flight: list[Future[BatchResult]] = []
+        self.site: Site | None = None
         self.site_id = 0
         self.run_id = 0
 
@@ -88,7 +93,7 @@ class StoreArticlePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        site = getattr(self.crawler.spider, "site", None)
+        self.site = site = getattr(self.crawler.spider, "site", None)
         if site is None:
             raise RuntimeError("StoreArticlePipeline needs the article spider (spider.site)")
         with Session(self.engine) as session, session.begin():
@@ -108,15 +113,30 @@ class StoreArticlePipeline:
         return datetime.fromisoformat(value) if value else None
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, PageItem | GoneItem):
-            self.pending.append(item)
-            if len(self.pending) >= self.batch_size:
-                self.flush()
-            elif self._timer is None:
-                self._timer = reactor.callLater(self.flush_seconds, self.flush)  # type: ignore[attr-defined,arg-type]
+        if isinstance(item, PageItem):
+            self.pending.append(PageIn(item.url, item.body, item.encoding, item.status,
+                                       item.fetched_at, item.discovered_via))
+        elif isinstance(item, GoneItem):
+            self.pending.append(GoneIn(item.url, item.seen_at))
+        else:
+            return item
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+        elif self._timer is None:
+            self._timer = reactor.callLater(self.flush_seconds, self.flush)  # type: ignore[attr-defined,arg-type]
         return item
 
     # -- writing -------------------------------------------------------------------------
+    def _job(self, pages: list[PageIn | GoneIn]) -> BatchJob:
+        site = self.site
+        assert site is not None
+        return BatchJob(
+            db_url=self.db_url, site_id=self.site_id, run_id=self.run_id, pages=pages,
+            family=site.family, selectors=dict(site.selectors), province=site.province,
+            id_pattern=site.article_id_pattern, entities=self.entities,
+            keep_html=self.keep_html, group_duplicates=self.group_duplicates,
+        )  # fmt: skip
+
     def flush(self) -> None:
         if self._timer is not None and self._timer.active():
             self._timer.cancel()
@@ -124,88 +144,41 @@ class StoreArticlePipeline:
         batch, self.pending = self.pending, []
         if not batch:
             return
-        if self.writer is None:
-            self._write_batch(batch)
+        if self.pool is None:
+            self._collect(write_batch(self._job(batch)))
             return
-        self.in_flight = [f for f in self.in_flight if not f.done()]
-        if len(self.in_flight) >= MAX_BATCHES_IN_FLIGHT:  # back-pressure: the writer is behind
+        self._drain(block=len(self.in_flight) >= MAX_BATCHES_IN_FLIGHT)
+        self.in_flight.append(self.pool.submit(write_batch, self._job(batch)))
+
+    def _drain(self, block: bool = False) -> None:
+        """Count the results of finished batches; with ``block``, wait for one first
+        (back-pressure: the workers are behind)."""
+        if block and self.in_flight:
             wait(self.in_flight, return_when=FIRST_COMPLETED)
-        self.in_flight.append(self.writer.submit(self._write_batch, batch))
+        running = []
+        for future in self.in_flight:
+            if future.done():
+                self._collect(future.result())
+            else:
+                running.append(future)
+        self.in_flight = running
 
-    def _write_batch(self, batch: list[Any]) -> None:
-        """One transaction for the batch (in the writer thread when there is one)."""
-        try:
-            with Session(self.engine) as session, session.begin():
-                outcomes: list[str | None] = [self._write(session, item) for item in batch]
-        except Exception:
-            logger.exception("a batch of %d items failed; retrying them one by one", len(batch))
-            outcomes = [self._write_alone(item) for item in batch]
-        with self.lock:
-            for outcome in outcomes:
-                if outcome is not None:
-                    self.outcomes[outcome] += 1
-                    self.crawler.stats.inc_value(f"provnews/stored/{outcome}")
-
-    def _write_alone(self, item: Any) -> str | None:
-        try:
-            with Session(self.engine) as session, session.begin():
-                return self._write(session, item)
-        except Exception as exc:
-            self.crawler.stats.inc_value("provnews/failed")
-            self.crawler.stats.inc_value("provnews/errors/store_error")
-            with self.lock:
-                self.store_failures.append(
-                    {
-                        "url": item.url,
-                        "kind": "store_error",
-                        "http_status": None,
-                        "message": f"{type(exc).__name__}: {exc}"[:500],
-                        "at": datetime.now(UTC),
-                    }
-                )
-            return None
-
-    def _write(self, session: Session, item: Any) -> str:
-        if isinstance(item, GoneItem):
-            return db.mark_missing(session, item.url, item.seen_at)
-        assert item.article is not None, "ExtractArticlePipeline must run first"
-        outcome = db.upsert_article(
-            session,
-            site_id=self.site_id,
-            run_id=self.run_id,
-            article=item.article,
-            raw_html=item.body if self.keep_html else b"",
-            encoding=item.encoding,
-            http_status=item.status,
-            discovered_via=item.discovered_via,
-            seen_at=item.fetched_at,
-            identity=self._identity(item.url),
-        )
-        item.stored_outcome = outcome
-        if outcome in STORED and (self.group_duplicates or item.entities is not None):
-            key = item.article.canonical_url or item.article.url
-            article_id = session.scalars(
-                sa.select(db.ArticleRow.id).where(db.ArticleRow.canonical_url == key)
-            ).one()  # just upserted in this transaction
-            if self.group_duplicates and db.link_near_duplicates(session, article_id, sketch=item.sketch):
-                self.crawler.stats.inc_value("provnews/near_duplicates")
-            if item.entities is not None:
-                mentions = db.store_entities(session, article_id, item.entities)
-                self.crawler.stats.inc_value("provnews/entities/articles")
-                self.crawler.stats.inc_value("provnews/entities/mentions", mentions)
-        return outcome
-
-    def _identity(self, url: str) -> str:
-        site = getattr(self.crawler.spider, "site", None)
-        return discovery.article_identity(url, site.article_id_pattern if site else None)
+    def _collect(self, result: BatchResult) -> None:
+        stats = self.crawler.stats
+        self.outcomes.update(result.outcomes)
+        for outcome, n in result.outcomes.items():
+            stats.inc_value(f"provnews/stored/{outcome}", n)
+        for key, n in result.stats.items():
+            stats.inc_value(key, n)
+        self.store_failures += result.failures
 
     # -- closing -------------------------------------------------------------------------
     def close_spider(self) -> None:
         self.flush()
-        if self.writer is not None:
-            self.writer.shutdown(wait=True)  # every batch written before the run is closed
-            for future in self.in_flight:
-                future.result()
+        if self.pool is not None:
+            wait(self.in_flight)  # every batch written before the run is closed
+            self._drain()
+            self.pool.shutdown(wait=True)
         stats = self.crawler.stats
         spider = self.crawler.spider
         failures: list[dict[str, Any]] = [*getattr(spider, "failures", []), *self.store_failures]

@@ -45,7 +45,6 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 ITEM_PIPELINES = {
-    "pipelines.extract.ExtractArticlePipeline": 300,
     "pipelines.store.StoreArticlePipeline": 500,
 }
 
@@ -74,14 +73,11 @@ PROVNEWS_MAX_REVISITS = 500
 PROVNEWS_NOW = None
 # Link syndicated copies ("Theo TTXVN") across sites as near-duplicates (crawler/dedupe.py).
 PROVNEWS_NEAR_DUPLICATES = True
-# Worker processes for per-page extraction, sketches and entities (0: in the crawl process).
-PROVNEWS_EXTRACT_WORKERS = 1
+# Worker processes that extract and store the fetched pages (0: in the crawl process).
+PROVNEWS_WORKERS = 1
 # Articles written per database transaction, and the longest a stored item waits.
 PROVNEWS_STORE_BATCH = 50
 PROVNEWS_STORE_FLUSH_SECONDS = 0.5
-# Write batches in a background thread (SQLite and zlib release the GIL), so the crawl goes
-# on while a batch is written; False writes them in the reactor thread.
-PROVNEWS_STORE_THREAD = True
 # Keep the raw HTML of each article (compressed) so history can be re-parsed.
 PROVNEWS_STORE_RAW_HTML = True
 # Extract people (with roles), places (administrative units) and organisations from each

@@ -1,0 +1,147 @@
+"""Extract and store a batch of fetched pages: the work of a crawl's worker processes.
+
+The crawl process only downloads; each batch of article pages goes to a worker, which
+extracts every page (``crawler.enrich.process_page``: fields, selectors, sketch, entities)
+and then writes the whole batch in one transaction: upsert (versions, revisit schedule),
+near-duplicate link, entities; revisited pages that are gone are marked. A batch that
+fails is retried item by item, so one bad row costs only itself. Each worker keeps one
+database engine for its life.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from crawler import db, discovery
+from crawler.enrich import PageJob, PageResult, process_page, warm_up
+
+logger = logging.getLogger(__name__)
+STORED = ("new", "updated")
+_ENGINES: dict[str, Engine] = {}
+
+
+@dataclass(frozen=True)
+class PageIn:
+    url: str
+    body: bytes
+    encoding: str | None
+    status: int
+    fetched_at: datetime
+    discovered_via: str | None
+
+
+@dataclass(frozen=True)
+class GoneIn:
+    url: str
+    seen_at: datetime
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    db_url: str
+    site_id: int
+    run_id: int
+    pages: list[PageIn | GoneIn]
+    family: str | None = None
+    selectors: dict[str, str] = field(default_factory=dict)
+    province: str | None = None
+    id_pattern: str | None = None
+    entities: bool = False
+    keep_html: bool = True
+    group_duplicates: bool = True
+
+
+@dataclass
+class BatchResult:
+    outcomes: Counter[str] = field(default_factory=Counter)
+    stats: Counter[str] = field(default_factory=Counter)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _engine(url: str) -> Engine:
+    if url not in _ENGINES:
+        _ENGINES[url] = db.open_database(url)
+    return _ENGINES[url]
+
+
+def worker_init(entities: bool) -> None:
+    warm_up(entities)
+
+
+def write_batch(job: BatchJob) -> BatchResult:
+    """Extract every page of the batch, then store them all in one transaction."""
+    result = BatchResult()
+    extracted: list[tuple[PageIn | GoneIn, PageResult | None]] = []
+    for page in job.pages:
+        extracted.append((page, _extract(job, page, result) if isinstance(page, PageIn) else None))
+    engine = _engine(job.db_url)
+    try:
+        with Session(engine) as session, session.begin():
+            outcomes: list[str | None] = [
+                _write(session, job, page, res, result.stats) for page, res in extracted
+            ]
+    except Exception:
+        logger.exception("a batch of %d pages failed; storing them one by one", len(extracted))
+        outcomes = [_write_alone(engine, job, page, res, result) for page, res in extracted]
+    result.outcomes.update(o for o in outcomes if o is not None)
+    return result
+
+
+def _extract(job: BatchJob, page: PageIn, result: BatchResult) -> PageResult:
+    res = process_page(PageJob(body=page.body, url=page.url, fetched_at=page.fetched_at,
+                               family=job.family, selectors=job.selectors,
+                               province=job.province, entities=job.entities))
+    if res.entity_error:
+        result.stats["provnews/entities/errors"] += 1
+        logger.error("entities of %s not extracted: %s", page.url, res.entity_error)
+    for problem in res.article.problems:
+        result.stats["provnews/extract/problems"] += 1
+        result.stats[f"provnews/extract/problem/{problem.split(':')[0][:40]}"] += 1
+    return res
+
+
+def _write_alone(engine: Engine, job: BatchJob, page: PageIn | GoneIn, res: PageResult | None,
+                 result: BatchResult) -> str | None:
+    try:
+        with Session(engine) as session, session.begin():
+            return _write(session, job, page, res, result.stats)
+    except Exception as exc:
+        result.stats["provnews/failed"] += 1
+        result.stats["provnews/errors/store_error"] += 1
+        result.failures.append({"url": page.url, "kind": "store_error", "http_status": None,
+                                "message": f"{type(exc).__name__}: {exc}"[:500],
+                                "at": datetime.now(UTC)})
+        return None
+
+
+def _write(session: Session, job: BatchJob, page: PageIn | GoneIn, res: PageResult | None,
+           stats: Counter[str]) -> str:
+    if isinstance(page, GoneIn):
+        return db.mark_missing(session, page.url, page.seen_at)
+    assert res is not None
+    article = res.article
+    outcome = db.upsert_article(
+        session, site_id=job.site_id, run_id=job.run_id, article=article,
+        raw_html=page.body if job.keep_html else b"", encoding=page.encoding,
+        http_status=page.status, discovered_via=page.discovered_via, seen_at=page.fetched_at,
+        identity=discovery.article_identity(page.url, job.id_pattern),
+    )
+    if outcome in STORED and (job.group_duplicates or res.entities is not None):
+        key = article.canonical_url or article.url
+        article_id = session.scalars(
+            sa.select(db.ArticleRow.id).where(db.ArticleRow.canonical_url == key)
+        ).one()  # just upserted in this transaction
+        if job.group_duplicates and db.link_near_duplicates(session, article_id, sketch=res.sketch):
+            stats["provnews/near_duplicates"] += 1
+        if res.entities is not None:
+            stats["provnews/entities/articles"] += 1
+            stats["provnews/entities/mentions"] += db.store_entities(session, article_id, res.entities)  # type: ignore[arg-type]
+    return outcome
