@@ -39,7 +39,7 @@ from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-# bench/incremental.py would shadow the `incremental` package Twisted imports: bench goes last.
+# A bench script named like an installed package would shadow it: bench goes last.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH] + [str(BENCH)]
 
 

@@ -36,7 +36,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 BENCH = Path(__file__).resolve().parent
-# bench/incremental.py would shadow the `incremental` package Twisted imports: bench goes last.
+# A bench script named like an installed package would shadow it: bench goes last.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH] + [str(BENCH)]
 
 import site_nukeviet as nv  # noqa: E402
