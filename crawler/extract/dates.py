@@ -31,6 +31,22 @@ _WORDS_DMY = re.compile(
     r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?:\s*(?:,\s*)?năm\s+(?P<y>\d{4}))?",
     re.IGNORECASE,
 )
+# "20 tháng 6, 2025", "20 tháng 6 năm 2025" (no "ngày"), and WordPress's Vietnamese
+# "F j, Y": "Tháng Sáu 20, 2025" (month words are turned into numbers first).
+_DAY_MONTH = re.compile(
+    r"(?<![\d/.-])(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?:\s*,?\s*(?:năm\s+)?(?P<y>\d{4}))?",
+    re.IGNORECASE,
+)
+_MONTH_FIRST = re.compile(r"tháng\s+(?P<m>\d{1,2})\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})", re.IGNORECASE)
+_MONTH_WORDS = {
+    "mười hai": 12, "mười một": 11, "mười": 10, "chạp": 12, "giêng": 1, "một": 1, "hai": 2,
+    "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9,
+}  # fmt: skip
+_MONTH_WORD = re.compile(
+    r"(tháng)\s+(" + "|".join(sorted(_MONTH_WORDS, key=len, reverse=True)).replace(" ", r"\s+")
+    + r")\b",
+    re.IGNORECASE,
+)
 _TIME = re.compile(
     r"(?<![\d/.-])(?P<H>\d{1,2})\s*(?::|h|giờ)\s*(?P<M>\d{2})(?::(?P<S>\d{2}))?(?!\s*[/-]\s*\d)"
     r"(?:\s*(?P<ampm>am|pm|sáng|trưa|chiều|tối|đêm)\b)?",
@@ -49,7 +65,7 @@ def parse_datetime(raw: str | None, *, now: datetime | None = None) -> datetime 
     """
     if not raw:
         return None
-    text = unicodedata.normalize("NFC", raw).strip()
+    text = _month_numbers(unicodedata.normalize("NFC", raw).strip())
     found = _parse_iso(text)
     if found is not None:
         return found
@@ -92,8 +108,19 @@ def _offset(zone: str | None) -> tzinfo | None:
     return timezone(-delta if zone[0] == "-" else delta)
 
 
+def _month_numbers(text: str) -> str:
+    """"Tháng Sáu" → "tháng 6", "tháng Mười Hai" → "tháng 12" (not "tháng năm 2025")."""
+    def number(match: re.Match[str]) -> str:
+        word = " ".join(match[2].lower().split())
+        if word == "năm" and re.match(r"\s+\d{4}", match.string[match.end():]):
+            return match[0]  # "tháng năm 2025" is "month ... year 2025", not May
+        return f"tháng {_MONTH_WORDS[word]}"
+
+    return _MONTH_WORD.sub(number, text)
+
+
 def _find_date(text: str, now: datetime | None) -> date | None:
-    for pattern in (_WORDS_DMY, _DMY):
+    for pattern in (_WORDS_DMY, _MONTH_FIRST, _DAY_MONTH, _DMY):
         for match in pattern.finditer(text):
             found = _make_date(match["d"], match["m"], match["y"], now)
             if found is not None:
@@ -118,7 +145,9 @@ def _make_date(d: str, m: str, y: str | None, now: datetime | None) -> date | No
 
 
 def _strip_dates(text: str) -> str:
-    return _DMY.sub(" ", _WORDS_DMY.sub(" ", text))
+    for pattern in (_WORDS_DMY, _MONTH_FIRST, _DAY_MONTH, _DMY):
+        text = pattern.sub(" ", text)
+    return text
 
 
 def parse_time(text: str) -> time | None:
