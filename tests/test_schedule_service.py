@@ -40,8 +40,11 @@ feeds = ["/rss"]
 def scheduler(db_url: str, replica: ReplicaServer, *args: str, log: Path) -> subprocess.Popen[bytes]:
     hosts = json.dumps({h: replica.proxy_url for h in REPLICA_HOSTS})
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROVNEWS_")}
+    # Only crawl jobs: the hourly alerts job (fixed minute) would add a child of its own
+    # when the hour turns during a test; it is tested in test_schedule_jobs.py.
     cmd = [sys.executable, "scheduler.py", "--db", db_url, "--env", "test", "--jitter", "0",
-           "--revisit-every", "off", "-s", f"PROVNEWS_HOST_MAP={hosts}", *args]
+           "--revisit-every", "off", "--alerts-every", "off", "--report-at", "off",
+           "-s", f"PROVNEWS_HOST_MAP={hosts}", *args]
     with log.open("ab") as err:
         return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
 
