@@ -52,9 +52,6 @@ def _dialect_insert(session: Session, table: sa.Table) -> Any:
     raise NotImplementedError(f"provnews supports SQLite and PostgreSQL, not {name}")
 
 
-def _rowcount(session: Session, stmt: sa.Update) -> int:
-    return cast(sa.CursorResult[Any], session.execute(stmt)).rowcount
-
 
 def ensure_site(session: Session, site: Site) -> int:
     """Insert the registry site, or update its row (matched by key); return its id.

@@ -219,10 +219,6 @@ def _social(node: etree._Element) -> bool:
     return any(_SOCIAL.search(link.get("href", "")) for link in links)
 
 
-def byline_value(text: str | None) -> str | None:
-    """A person's byline from a credit line; ``None`` for prose or a bare outlet."""
-    return credit_line(text)[0]
-
 
 def credit_line(text: str | None) -> tuple[str | None, str | None]:
     """``(author, source)`` of a short credit line; ``(None, None)`` for prose."""

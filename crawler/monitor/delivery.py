@@ -107,7 +107,3 @@ def deliver(session: Session, now: datetime, environ: Mapping[str, str], *,
             report.failed += len(group)
             report.errors.append(f"{w.name}: {error}")
     return report
-
-
-def pending_count(session: Session) -> int:
-    return session.scalar(sa.select(sa.func.count()).where(AlertDeliveryRow.delivered_at.is_(None))) or 0
