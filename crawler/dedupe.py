@@ -26,13 +26,19 @@ MIN_WORDS = 40
 EMPTY = -1
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_VIETNAMESE_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]+")  # U+034F has class 0
 _MASK = (1 << 56) - 1
 
 
 def fold(text: str) -> str:
     """Lower-case, NFC, without diacritics (đ → d), so retyped copies still match."""
     decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = _VIETNAMESE_MARKS.sub("", decomposed)  # Vietnamese tones and shapes: fast
+    if not folded.isascii():  # any other combining mark, looked up once per distinct char
+        marks = {c for c in set(folded) if unicodedata.combining(c)}
+        if marks:
+            folded = folded.translate(dict.fromkeys(map(ord, marks)))
+    return folded
 
 
 def _hash(data: bytes) -> int:
@@ -46,11 +52,14 @@ def signature(text: str | None) -> list[int]:
     if len(words) < MIN_WORDS:
         return []
     sig = [EMPTY] * BINS
-    for i in range(len(words) - SHINGLE_WORDS + 1):
-        h = _hash(" ".join(words[i:i + SHINGLE_WORDS]).encode())
-        slot, value = h % BINS, h // BINS
-        if sig[slot] == EMPTY or value < sig[slot]:
-            sig[slot] = value
+    encoded = [w.encode() for w in words]
+    shingles = list(map(b" ".join, zip(*(encoded[i:] for i in range(SHINGLE_WORDS)))))
+    # _hash of every shingle, without a Python call each
+    hashes = [(c << 30) ^ a for c, a in zip(map(zlib.crc32, shingles), map(zlib.adler32, shingles))]
+    hashes.sort(reverse=True)
+    # Largest first, so the smallest value of each bin is the one left in the dict.
+    for slot, value in {h % BINS: h // BINS for h in hashes}.items():
+        sig[slot] = value
     for slot in range(BINS):  # densify: an empty bin takes the next full bin's value
         step = 1
         while sig[slot] == EMPTY and step < BINS:
