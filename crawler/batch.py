@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -85,9 +84,7 @@ def write_batch(job: BatchJob) -> BatchResult:
     engine = _engine(job.db_url)
     try:
         with Session(engine) as session, session.begin():
-            outcomes: list[str | None] = [
-                _write(session, job, page, res, result.stats) for page, res in extracted
-            ]
+            outcomes = _write(session, job, extracted, result.stats)
     except Exception:
         logger.exception("a batch of %d pages failed; storing them one by one", len(extracted))
         outcomes = [_write_alone(engine, job, page, res, result) for page, res in extracted]
@@ -112,7 +109,7 @@ def _write_alone(engine: Engine, job: BatchJob, page: PageIn | GoneIn, res: Page
                  result: BatchResult) -> str | None:
     try:
         with Session(engine) as session, session.begin():
-            return _write(session, job, page, res, result.stats)
+            return _write(session, job, [(page, res)], result.stats)[0]
     except Exception as exc:
         result.stats["provnews/failed"] += 1
         result.stats["provnews/errors/store_error"] += 1
@@ -122,26 +119,29 @@ def _write_alone(engine: Engine, job: BatchJob, page: PageIn | GoneIn, res: Page
         return None
 
 
-def _write(session: Session, job: BatchJob, page: PageIn | GoneIn, res: PageResult | None,
-           stats: Counter[str]) -> str:
-    if isinstance(page, GoneIn):
-        return db.mark_missing(session, page.url, page.seen_at)
-    assert res is not None
-    article = res.article
-    outcome = db.upsert_article(
-        session, site_id=job.site_id, run_id=job.run_id, article=article,
-        raw_html=page.body if job.keep_html else b"", encoding=page.encoding,
-        http_status=page.status, discovered_via=page.discovered_via, seen_at=page.fetched_at,
-        identity=discovery.article_identity(page.url, job.id_pattern),
-    )
-    if outcome in STORED and (job.group_duplicates or res.entities is not None):
-        key = article.canonical_url or article.url
-        article_id = session.scalars(
-            sa.select(db.ArticleRow.id).where(db.ArticleRow.canonical_url == key)
-        ).one()  # just upserted in this transaction
-        if job.group_duplicates and db.link_near_duplicates(session, article_id, sketch=res.sketch):
+def _write(session: Session, job: BatchJob, extracted: list[tuple[PageIn | GoneIn, PageResult | None]],
+           stats: Counter[str]) -> list[str]:
+    """Store the pages (``db.store_fetched``: a few statements for the whole batch), their
+    entities, and mark the gone ones; one outcome per item, in order."""
+    pages = [(i, page, res) for i, (page, res) in enumerate(extracted)
+             if isinstance(page, PageIn) and res is not None]
+    stored = db.store_fetched(session, site_id=job.site_id, run_id=job.run_id, items=[
+        db.Fetched(article=res.article, raw_html=page.body if job.keep_html else b"",
+                   encoding=page.encoding, http_status=page.status,
+                   discovered_via=page.discovered_via, seen_at=page.fetched_at,
+                   identity=discovery.article_identity(page.url, job.id_pattern),
+                   sketch=res.sketch if job.group_duplicates else None)
+        for _i, page, res in pages
+    ])
+    outcomes: dict[int, str] = {}
+    for (i, _page, res), done in zip(pages, stored, strict=True):
+        outcomes[i] = done.outcome
+        if done.duplicate_of is not None:
             stats["provnews/near_duplicates"] += 1
-        if res.entities is not None:
+        if done.outcome in STORED and res.entities is not None:
             stats["provnews/entities/articles"] += 1
-            stats["provnews/entities/mentions"] += db.store_entities(session, article_id, res.entities)  # type: ignore[arg-type]
-    return outcome
+            stats["provnews/entities/mentions"] += db.store_entities(session, done.article_id, res.entities)  # type: ignore[arg-type]
+    for i, (page, _res) in enumerate(extracted):
+        if isinstance(page, GoneIn):
+            outcomes[i] = db.mark_missing(session, page.url, page.seen_at)
+    return [outcomes[i] for i in range(len(extracted))]

@@ -4,6 +4,7 @@ Open with ``open_database()`` (migrates automatically), then pass a session to t
 store and query functions; they flush but never commit.
 """
 
+from crawler.db.bulk import Fetched, Stored, store_fetched
 from crawler.db.duplicates import link_near_duplicates, near_duplicates
 from crawler.db.engine import (
     DATABASE_URL_ENV,
@@ -102,6 +103,7 @@ __all__ = [
     "DatabaseError",
     "EntityMentionRow",
     "FetchStateRow",
+    "Fetched",
     "KnownArticle",
     "OrganizationRow",
     "PersonRole",
@@ -109,6 +111,7 @@ __all__ = [
     "PersonRow",
     "SiteRow",
     "SiteSummary",
+    "Stored",
     "UpsertResult",
     "WatchlistRow",
     "article_versions",
@@ -144,6 +147,7 @@ __all__ = [
     "session_factory",
     "start_run",
     "store_entities",
+    "store_fetched",
     "upgrade",
     "upsert_article",
 ]

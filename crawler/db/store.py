@@ -150,7 +150,7 @@ def content_hash(title: str | None, text: str | None, published_at: datetime | N
 
 
 def compress_html(raw_html: bytes) -> bytes:
-    return zlib.compress(raw_html, 6)
+    return zlib.compress(raw_html, 1)  # level 6 costs 2.5x the CPU (2.6 vs 1.0 ms for 80 KB) for 14 % less
 
 
 def decompress_html(row: ArticleRow | bytes | None) -> bytes | None:

@@ -1,0 +1,176 @@
+"""Storing a batch at once (``db.store_fetched``) gives what the per-article path gives,
+on SQLite and PostgreSQL, with real NukeViet article pages."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from crawler import db, dedupe
+from crawler.db.models import ArticleSketchRow
+from crawler.extract import extract_article
+from crawler.registry import load_registry
+from tests.conftest import FIXTURES
+
+T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+IDS = ("13", "14", "15", "16", "17", "18")
+# Columns that differ by construction between two stores: ids and the run.
+VOLATILE = {"id", "site_id", "crawl_run_id", "duplicate_of_id"}
+
+
+def raw(article_id: str) -> bytes:
+    return (FIXTURES / "nukeviet" / "articles" / f"{article_id}.html").read_bytes()
+
+
+def fetched(article_id: str, *, url: str | None = None, seen_at: datetime = T0, **changes) -> db.Fetched:
+    article = extract_article(raw(article_id), url or f"http://portal.example/x-{article_id}.html",
+                              family="nukeviet")
+    article.canonical_url = url or f"http://portal.example/x-{article_id}.html"
+    article = replace(article, **changes)
+    return db.Fetched(article=article, raw_html=raw(article_id), encoding="utf-8", http_status=200,
+                      discovered_via="listing", seen_at=seen_at, identity=f"id:{article_id}",
+                      sketch=dedupe.sketch(article.text))
+
+
+def copy_of(item: db.Fetched, url: str) -> db.Fetched:
+    """A syndicated copy: a credit line added, the last paragraph cut, another URL."""
+    text = "Theo Báo Sơn La\n\n" + "\n\n".join((item.article.text or "").split("\n\n")[:-1])
+    article = replace(item.article, canonical_url=url, url=url, text=text)
+    return replace(item, article=article, identity=None, sketch=dedupe.sketch(text))
+
+
+@pytest.fixture
+def store(db_url):
+    engine = db.open_database(db_url)
+    with Session(engine) as session, session.begin():
+        site_id = db.ensure_site(session, load_registry()["portal_example"])
+
+    def run(items: list[db.Fetched]) -> list[db.Stored]:
+        with Session(engine) as session, session.begin():
+            return db.store_fetched(session, site_id=site_id, run_id=None, items=items)
+
+    run.engine = engine  # type: ignore[attr-defined]
+    run.site_id = site_id  # type: ignore[attr-defined]
+    yield run
+    engine.dispose()
+
+
+def rows(engine, table: sa.Table, order: sa.ColumnElement) -> list[dict]:
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(sa.select(table).order_by(order))]
+
+
+def test_a_batch_of_new_articles_is_stored_as_the_per_article_path_stores_it(store, tmp_path):
+    items = [fetched(i) for i in IDS]
+    results = store(items)
+    assert [r.outcome for r in results] == ["new"] * len(IDS)
+    assert len({r.article_id for r in results}) == len(IDS)
+
+    # The same pages through upsert_article + link_near_duplicates, one by one.
+    other = db.open_database(f"sqlite:///{tmp_path / 'one-by-one.db'}")
+    with Session(other) as session, session.begin():
+        site_id = db.ensure_site(session, load_registry()["portal_example"])
+        for item in items:
+            assert db.upsert_article(
+                session, site_id=site_id, run_id=None, article=item.article, raw_html=item.raw_html,
+                encoding=item.encoding, http_status=200, discovered_via="listing", seen_at=T0,
+                identity=item.identity) == "new"
+            aid = session.scalar(sa.select(db.ArticleRow.id)
+                                 .where(db.ArticleRow.canonical_url == item.article.canonical_url))
+            db.link_near_duplicates(session, aid, sketch=item.sketch)
+    article = db.ArticleRow.__table__
+    key = article.c.canonical_url
+    bulk, single = rows(store.engine, article, key), rows(other, article, key)
+    assert len(bulk) == len(single) == len(IDS)
+    for a, b in zip(bulk, single, strict=True):
+        assert {k: v for k, v in a.items() if k not in VOLATILE} == \
+            {k: v for k, v in b.items() if k not in VOLATILE}
+    version = db.ArticleVersionRow.__table__
+    drop = VOLATILE | {"article_id"}
+    assert [{k: v for k, v in r.items() if k not in drop} for r in rows(store.engine, version, version.c.content_hash)] \
+        == [{k: v for k, v in r.items() if k not in drop} for r in rows(other, version, version.c.content_hash)]
+    sketch = ArticleSketchRow.__table__
+    assert len(rows(store.engine, sketch, sketch.c.hash)) == len(rows(other, sketch, sketch.c.hash)) > 0
+    other.dispose()
+
+
+def test_storing_the_same_batch_again_changes_nothing(store):
+    items = [fetched(i) for i in IDS]
+    first = store(items)
+    later = [replace(item, seen_at=T0 + timedelta(hours=7)) for item in items]
+    again = store(later)
+    assert [r.outcome for r in again] == ["unchanged"] * len(IDS)
+    assert [r.article_id for r in again] == [r.article_id for r in first]
+    with Session(store.engine) as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(db.ArticleVersionRow)) == len(IDS)
+        seen = session.scalars(sa.select(db.ArticleRow.last_seen_at)).all()
+        assert {s.astimezone(UTC) for s in seen} == {T0 + timedelta(hours=7)}
+
+
+def test_copies_join_the_group_of_a_stored_original_or_of_an_earlier_article_of_the_batch(store):
+    original, other = fetched("13"), fetched("14")
+    store([original])
+    copy1 = copy_of(original, "http://news.example/a/copy1.html")
+    copy2 = copy_of(original, "http://news.example/a/copy2.html")
+    twin = fetched("16")
+    twin_copy = copy_of(twin, "http://news.example/a/twin.html")
+    results = store([copy1, other, twin, twin_copy, copy2])
+    assert [r.outcome for r in results] == ["new"] * 5
+    first_id = store([original])[0].article_id  # unchanged: gives its id back
+    c1, o, t, tc, c2 = results
+    assert c1.duplicate_of == first_id and c2.duplicate_of == first_id  # the root, stored before
+    assert tc.duplicate_of == t.article_id  # an earlier article of the same batch
+    assert o.duplicate_of is None and t.duplicate_of is None
+    with Session(store.engine) as session:
+        assert {r.id for r in db.near_duplicates(session, first_id)} == {c1.article_id, c2.article_id}
+        assert {r.id for r in db.near_duplicates(session, tc.article_id)} == {t.article_id}
+        assert db.near_duplicates(session, o.article_id) == []
+
+
+def test_a_key_twice_in_one_batch_is_new_then_updated_with_a_second_version(store):
+    item = fetched("13")
+    edited = replace(item, article=replace(item.article, title=item.article.title + " (cập nhật)"),
+                     seen_at=T0 + timedelta(minutes=5))
+    results = store([item, fetched("14"), edited])
+    assert [r.outcome for r in results] == ["new", "new", "updated"]
+    assert results[0].article_id == results[2].article_id
+    with Session(store.engine) as session:
+        versions = db.article_versions(session, results[0].article_id)
+        assert [v.version for v in versions] == [1, 2]
+        assert "(cập nhật)" in (versions[1].diff or "")
+
+
+def test_a_row_inserted_by_another_writer_meanwhile_is_not_duplicated(postgres_url):
+    """A concurrent crawl stores the same article between the batch's lookup and its
+    insert: the insert skips it and the per-article path finds it. On PostgreSQL, where a
+    second connection can commit in between (SQLite has one writer at a time)."""
+    from tests.pg import _reset_schema
+
+    _reset_schema(postgres_url)
+    engine, other = db.open_database(postgres_url), db.open_database(postgres_url)
+    with Session(engine) as session, session.begin():
+        site_id = db.ensure_site(session, load_registry()["portal_example"])
+    items = [fetched(i) for i in IDS[:3]]
+    raced = []
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def insert_first(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("INSERT INTO article ") and not raced:
+            with Session(other) as session, session.begin():
+                raced.append(db.store_fetched(session, site_id=site_id, run_id=None, items=[items[1]]))
+
+    with Session(engine) as session, session.begin():
+        results = db.store_fetched(session, site_id=site_id, run_id=None, items=items)
+    assert [r.outcome for r in raced[0]] == ["new"]
+    assert [r.outcome for r in results] == ["new", "unchanged", "new"]
+    assert results[1].article_id == raced[0][0].article_id
+    with Session(engine) as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(db.ArticleRow)) == 3
+        assert session.scalar(sa.select(sa.func.count()).select_from(db.ArticleVersionRow)) == 3
+    engine.dispose()
+    other.dispose()
+    _reset_schema(postgres_url)
