@@ -64,10 +64,11 @@ class Result:
     note: str = ""
 
 
-def scrapy_settings(concurrency: int) -> dict:
+def scrapy_settings(concurrency: int, items: int) -> dict:
     """What every variant gets: politeness lifted for a local server, equal concurrency."""
     return {
         "CONCURRENT_REQUESTS": concurrency, "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
+        "CONCURRENT_ITEMS": items,
         "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "ROBOTSTXT_OBEY": False,
         "LOG_LEVEL": "WARNING", "PROVNEWS_PROGRESS_INTERVAL": 1.0,
     }
@@ -193,7 +194,7 @@ def run_variant(variant: str, tree: Path, server: Any, work: Path, args: argpars
     import sitegen  # not at module level: the --child process must not import the replica
 
     manifest = json.loads((tree / "manifest.json").read_text())
-    base = scrapy_settings(args.concurrency)
+    base = scrapy_settings(args.concurrency, args.concurrent_items)
     if variant == "a":
         config = {"settings": base, "proxy": server.url, "sites": [
             {"key": k, "article_pattern": s["article_pattern"],
@@ -279,6 +280,9 @@ def main() -> None:
     parser.add_argument("--only", default="a,b,c,d", help="variants to run, e.g. a,b")
     parser.add_argument("--concurrency", type=int, default=16,
                         help="CONCURRENT_REQUESTS and _PER_DOMAIN for every variant (default 16)")
+    parser.add_argument("--concurrent-items", type=int, default=10,
+                        help="CONCURRENT_ITEMS for every variant (default 10, provnews' own; "
+                             "Scrapy's default is 100)")
     parser.add_argument("--rss-at", default=None, help="fetched counts to sample RSS at (default 5000,N)")
     parser.add_argument("--server", choices=("nginx", "python"), default="nginx")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a child is killed")
@@ -308,7 +312,8 @@ def main() -> None:
     with serve.serve(tree, args.server) as server, \
             tempfile.TemporaryDirectory(prefix="provnews-bench-") as tmp:
         print(f"server: {server.kind} at {server.url}; concurrency {args.concurrency} "
-              f"(CONCURRENT_REQUESTS = _PER_DOMAIN) per site crawler, 2 site crawlers per process")
+              f"(CONCURRENT_REQUESTS = _PER_DOMAIN) per site crawler, 2 site crawlers per process, "
+              f"CONCURRENT_ITEMS {args.concurrent_items}")
         for v in variants:
             result = run_variant(v, tree, server, Path(tmp), args, marks)
             print(f"  {v} done: {result.fetched} articles in {result.wall:.1f} s {result.note}", flush=True)

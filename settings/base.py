@@ -17,6 +17,11 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.25
+# Spider output (items and requests) handled in parallel per response. Scrapy 2.19 starts
+# CONCURRENT_ITEMS asyncio tasks for every callback, even one that yields one item; its
+# default of 100 cost the reactor thread more than our item handling (bench/pipeline.py
+# --concurrent-items 100 shows the difference; bench/RESULTS.md).
+CONCURRENT_ITEMS = 10
 DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 2
