@@ -62,6 +62,8 @@ class Result:
     maxrss_kb: int = 0
     rss_at: dict[int, int] = field(default_factory=dict)
     note: str = ""
+    cpu_split: tuple[float, float] | None = None
+    """CPU seconds of the crawl process and of its extraction workers (b-d)."""
 
 
 def scrapy_settings(concurrency: int, items: int) -> dict:
@@ -158,13 +160,18 @@ def measure(variant: str, cmd: list[str], marks: list[int], timeout: float) -> t
 
 def child_provnews(config: dict) -> None:
     """Child (b-d): what ``provnews crawl KEY... --backfill -s ...`` does, bench registry included."""
+    import resource
+
     from crawler.cli.crawl import _crawl, summary_table
 
     summaries = _crawl(config["keys"], config["db"], "test", config["settings"], False, False)
+    own, workers = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     print(summary_table(summaries), file=sys.stderr)
     print(json.dumps({"fetched": sum(s.fetched for s in summaries),
                       "stored_new": sum(s.stored_new for s in summaries),
                       "failed": sum(s.failed for s in summaries),
+                      "cpu_crawl": own.ru_utime + own.ru_stime,
+                      "cpu_workers": workers.ru_utime + workers.ru_stime,
                       "statuses": [s.status for s in summaries]}))
 
 
@@ -227,6 +234,8 @@ def _finish(result: Result, out: str) -> Result:
         with contextlib.suppress(ValueError):
             data = json.loads(line)
             result.fetched = int(data["fetched"])
+            if "cpu_crawl" in data:
+                result.cpu_split = (data["cpu_crawl"], data["cpu_workers"])
             break
     return result
 
@@ -235,9 +244,17 @@ def _mb(kb: int | None) -> str:
     return f"{kb / 1024:.0f}" if kb else "–"
 
 
+def split(r: Result) -> str:
+    """CPU ms per page of the crawl process + of its extraction workers."""
+    if not r.cpu_split or not r.fetched:
+        return "–"
+    return " + ".join(f"{1000 * s / r.fetched:.2f}" for s in r.cpu_split)
+
+
 def table(results: list[Result], marks: list[int]) -> str:
     base = next((r for r in results if r.variant == "a" and r.fetched), None)
-    header = ["variant", "articles", "wall s", "pages/s", "× a", "CPU ms/page", "× a", "peak RSS MB", "× a",
+    header = ["variant", "articles", "wall s", "pages/s", "× a", "CPU ms/page", "× a", "crawl + workers",
+              "peak RSS MB", "× a",
               *[f"RSS@{m} MB" for m in marks]]
     rows = []
     for r in results:
@@ -251,7 +268,8 @@ def table(results: list[Result], marks: list[int]) -> str:
         bcpu = 1000 * base.cpu / base.fetched if base else 0
         rows.append([f"{r.variant}  {VARIANTS[r.variant]}", r.fetched or "–", f"{r.wall:.1f}",
                      f"{pps:.1f}" if pps else "–", ratio(pps, bpps), f"{cpu:.2f}" if cpu else "–",
-                     ratio(cpu, bcpu), _mb(r.maxrss_kb), ratio(r.maxrss_kb, base.maxrss_kb if base else 0),
+                     ratio(cpu, bcpu), split(r), _mb(r.maxrss_kb),
+                     ratio(r.maxrss_kb, base.maxrss_kb if base else 0),
                      *[_mb(r.rss_at.get(m)) for m in marks]])
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     lines = ["| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |"

@@ -16,7 +16,7 @@ import multiprocessing
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from scrapy.crawler import Crawler
 from sqlalchemy.orm import Session
@@ -28,7 +28,46 @@ from crawler.items import GoneItem, PageItem
 from crawler.registry import Site
 
 logger = logging.getLogger(__name__)
-MAX_BATCHES_IN_FLIGHT = 4
+BATCHES_PER_WORKER = 2
+"""Batches queued per worker before a flush waits (back-pressure: bounded memory)."""
+
+
+class WorkerPool:
+    """The crawl process's one pool of extraction workers, shared by every site's pipeline
+    (a crawl of 140 sites must not start 140 processes). Started by the first pipeline
+    to open, shut down when the last one closes. Bounds the batches in flight over all
+    sites to ``BATCHES_PER_WORKER`` per worker."""
+
+    _pool: ClassVar[ProcessPoolExecutor | None] = None
+    _users: ClassVar[int] = 0
+    _limit: ClassVar[int] = 0
+    in_flight: ClassVar[set[Future[BatchResult]]] = set()
+
+    @classmethod
+    def acquire(cls, workers: int, entities: bool) -> ProcessPoolExecutor:
+        if cls._pool is None:
+            cls._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=worker_init, initargs=(entities,))
+            cls._limit = workers * BATCHES_PER_WORKER
+        cls._users += 1
+        return cls._pool
+
+    @classmethod
+    def submit(cls, job: BatchJob) -> Future[BatchResult]:
+        assert cls._pool is not None
+        cls.in_flight = {f for f in cls.in_flight if not f.done()}
+        if len(cls.in_flight) >= cls._limit:
+            wait(cls.in_flight, return_when=FIRST_COMPLETED)
+        future = cls._pool.submit(write_batch, job)
+        cls.in_flight.add(future)
+        return future
+
+    @classmethod
+    def release(cls) -> None:
+        cls._users -= 1
+        if cls._users == 0 and cls._pool is not None:
+            cls._pool.shutdown(wait=True)
+            cls._pool = None
 
 
 def run_status(fetched: int, failed: int, discovered: int, not_modified: int) -> str:
@@ -78,11 +117,7 @@ class StoreArticlePipeline:
         self.store_failures: list[dict[str, Any]] = []
         self._timer: Any = None
         workers = settings.getint("PROVNEWS_WORKERS", 1)
-        self.pool = (
-            ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                initializer=worker_init, initargs=(self.entities,))
-            if workers > 0 else None
-        )  # fmt: skip
+        self.pool = WorkerPool.acquire(workers, self.entities) if workers > 0 else None
         self.in_flight: list[Future[BatchResult]] = []
         self.site: Site | None = None
         self.site_id = 0
@@ -147,14 +182,11 @@ class StoreArticlePipeline:
         if self.pool is None:
             self._collect(write_batch(self._job(batch)))
             return
-        self._drain(block=len(self.in_flight) >= MAX_BATCHES_IN_FLIGHT)
-        self.in_flight.append(self.pool.submit(write_batch, self._job(batch)))
+        self._drain()
+        self.in_flight.append(WorkerPool.submit(self._job(batch)))
 
-    def _drain(self, block: bool = False) -> None:
-        """Count the results of finished batches; with ``block``, wait for one first
-        (back-pressure: the workers are behind)."""
-        if block and self.in_flight:
-            wait(self.in_flight, return_when=FIRST_COMPLETED)
+    def _drain(self) -> None:
+        """Count the results of this site's finished batches."""
         running = []
         for future in self.in_flight:
             if future.done():
@@ -178,7 +210,7 @@ class StoreArticlePipeline:
         if self.pool is not None:
             wait(self.in_flight)  # every batch written before the run is closed
             self._drain()
-            self.pool.shutdown(wait=True)
+            WorkerPool.release()
         stats = self.crawler.stats
         spider = self.crawler.spider
         failures: list[dict[str, Any]] = [*getattr(spider, "failures", []), *self.store_failures]

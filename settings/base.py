@@ -78,7 +78,8 @@ PROVNEWS_MAX_REVISITS = 500
 PROVNEWS_NOW = None
 # Link syndicated copies ("Theo TTXVN") across sites as near-duplicates (crawler/dedupe.py).
 PROVNEWS_NEAR_DUPLICATES = True
-# Worker processes that extract and store the fetched pages (0: in the crawl process).
+# Worker processes that extract and store the fetched pages (0: in the crawl process); one
+# pool per crawl process, shared by every site it crawls.
 PROVNEWS_WORKERS = 1
 # Articles written per database transaction, and the longest a stored item waits.
 PROVNEWS_STORE_BATCH = 50

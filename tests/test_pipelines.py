@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from pipelines.store import crawl_report, run_status
@@ -36,3 +38,17 @@ def test_crawl_report_groups_stats_by_channel_and_status():
     assert report["http_status_counts"] == {"200": 40, "304": 2}
     assert report["not_modified_by_channel"] == {"sitemap": 2}
     assert (report["requests"], report["skipped_known"], report["revisits"]) == (42, 20, 0)
+
+
+def test_the_sites_of_one_crawl_process_share_one_worker_pool():
+    """A crawl of many sites runs one pool of PROVNEWS_WORKERS processes, not one per site."""
+    from pipelines.store import WorkerPool
+
+    first = WorkerPool.acquire(1, False)
+    second = WorkerPool.acquire(3, False)  # the process's pool already exists: same one
+    assert first is second
+    assert len({first.submit(os.getpid).result() for _ in range(4)}) == 1  # one worker process
+    WorkerPool.release()
+    assert WorkerPool._pool is first  # still used by the other site
+    WorkerPool.release()
+    assert WorkerPool._pool is None
