@@ -11,6 +11,7 @@ database engine for its life.
 from __future__ import annotations
 
 import logging
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -69,6 +70,20 @@ def _engine(url: str) -> Engine:
     if url not in _ENGINES:
         _ENGINES[url] = db.open_database(url)
     return _ENGINES[url]
+
+
+def worker_count(value: Any) -> int:
+    """``PROVNEWS_WORKERS``: a number (0: extract in the crawl process), or empty / ``auto``
+    for one per CPU this process may use."""
+    if value in (None, "", "auto"):
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"PROVNEWS_WORKERS must be a number or 'auto', got {value!r}") from None
+    if count < 0:
+        raise ValueError(f"PROVNEWS_WORKERS must be 0 or more, got {count}")
+    return count
 
 
 def worker_init(entities: bool) -> None:

@@ -45,6 +45,9 @@ def build_settings(env: str | None = None, overrides: dict[str, Any] | None = No
     settings.setmodule(f"settings.{env}", priority="project")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
+    from crawler.batch import worker_count
+
+    worker_count(settings.get("PROVNEWS_WORKERS"))  # a bad value fails here, in one line
     if "USER_AGENT" not in (overrides or {}):
         settings.set("USER_AGENT", user_agent(settings.get("PROVNEWS_CONTACT")), priority="cmdline")
     return settings

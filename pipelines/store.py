@@ -23,7 +23,15 @@ from sqlalchemy.orm import Session
 from twisted.internet import reactor
 
 from crawler import db
-from crawler.batch import BatchJob, BatchResult, GoneIn, PageIn, worker_init, write_batch
+from crawler.batch import (
+    BatchJob,
+    BatchResult,
+    GoneIn,
+    PageIn,
+    worker_count,
+    worker_init,
+    write_batch,
+)
 from crawler.items import GoneItem, PageItem
 from crawler.registry import Site
 
@@ -116,7 +124,7 @@ class StoreArticlePipeline:
         self.pending: list[PageIn | GoneIn] = []
         self.store_failures: list[dict[str, Any]] = []
         self._timer: Any = None
-        workers = settings.getint("PROVNEWS_WORKERS", 1)
+        workers = worker_count(settings.get("PROVNEWS_WORKERS"))
         self.pool = WorkerPool.acquire(workers, self.entities) if workers > 0 else None
         self.in_flight: list[Future[BatchResult]] = []
         self.site: Site | None = None

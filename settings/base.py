@@ -78,9 +78,10 @@ PROVNEWS_MAX_REVISITS = 500
 PROVNEWS_NOW = None
 # Link syndicated copies ("Theo TTXVN") across sites as near-duplicates (crawler/dedupe.py).
 PROVNEWS_NEAR_DUPLICATES = True
-# Worker processes that extract and store the fetched pages (0: in the crawl process); one
-# pool per crawl process, shared by every site it crawls.
-PROVNEWS_WORKERS = 1
+# Worker processes that extract and store the fetched pages: "auto" (one per CPU), a number,
+# or 0 (in the crawl process). One pool per crawl process, shared by every site it crawls.
+# The crawl process itself mostly waits on the network; parsing is the CPU work.
+PROVNEWS_WORKERS = "auto"
 # Articles written per database transaction, and the longest a stored item waits.
 PROVNEWS_STORE_BATCH = 50
 PROVNEWS_STORE_FLUSH_SECONDS = 0.5
