@@ -41,6 +41,42 @@ def fold(text: str) -> str:
     return folded
 
 
+_FOLDED: dict[str, bytes] = {}  # lower-case word -> folded UTF-8 (Vietnamese has few syllables)
+_KEEPS_WORDS: dict[str, bool] = {}
+_CACHE_MAX = 200_000
+
+
+def _keeps_words(c: str) -> bool:
+    """Whether folding the (lower-case) character on its own leaves word boundaries where
+    they were: a word character folds to word characters, any other to other characters.
+    Combining marks do not (folding deletes them, joining their neighbours)."""
+    ok = _KEEPS_WORDS.get(c)
+    if ok is None:
+        folded = fold(c)
+        is_word = _WORD.fullmatch(c) is not None
+        ok = bool(folded) and (_WORD.fullmatch(folded) is not None if is_word else not _WORD.search(folded))
+        if len(_KEEPS_WORDS) < _CACHE_MAX:
+            _KEEPS_WORDS[c] = ok
+    return ok
+
+
+def folded_words(text: str) -> list[bytes]:
+    """``_WORD.findall(fold(text))`` as UTF-8: fold each distinct word once (cached across
+    texts) when every character of the text folds on its own, else fold the whole text."""
+    low = text.lower()
+    if not low.isascii() and not all(_keeps_words(c) for c in set(low) if not c.isascii()):
+        return [w.encode() for w in _WORD.findall(fold(text))]
+    if len(_FOLDED) > _CACHE_MAX:
+        _FOLDED.clear()
+    out = []
+    for word in _WORD.findall(low):
+        value = _FOLDED.get(word)
+        if value is None:
+            value = _FOLDED[word] = fold(word).encode()
+        out.append(value)
+    return out
+
+
 def _hash(data: bytes) -> int:
     # 62 bits from two C-speed checksums (a cryptographic hash per shingle cost 5x more).
     return (zlib.crc32(data) << 30) ^ zlib.adler32(data)
@@ -48,14 +84,15 @@ def _hash(data: bytes) -> int:
 
 def signature(text: str | None) -> list[int]:
     """``BINS`` values (the text's one-permutation MinHash); [] when the text is too short."""
-    words = _WORD.findall(fold(text or ""))
-    if len(words) < MIN_WORDS:
+    encoded = folded_words(text or "")
+    if len(encoded) < MIN_WORDS:
         return []
     sig = [EMPTY] * BINS
-    encoded = [w.encode() for w in words]
-    shingles = list(map(b" ".join, zip(*(encoded[i:] for i in range(SHINGLE_WORDS)))))
+    # Shifted copies of the word list, cut to the shortest: every run of SHINGLE_WORDS words.
+    shingles = list(map(b" ".join, zip(*(encoded[i:] for i in range(SHINGLE_WORDS)), strict=False)))
     # _hash of every shingle, without a Python call each
-    hashes = [(c << 30) ^ a for c, a in zip(map(zlib.crc32, shingles), map(zlib.adler32, shingles))]
+    crcs, adlers = map(zlib.crc32, shingles), map(zlib.adler32, shingles)
+    hashes = [(c << 30) ^ a for c, a in zip(crcs, adlers, strict=True)]
     hashes.sort(reverse=True)
     # Largest first, so the smallest value of each bin is the one left in the dict.
     for slot, value in {h % BINS: h // BINS for h in hashes}.items():
