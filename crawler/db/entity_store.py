@@ -67,7 +67,9 @@ def _upsert(
     session.execute(insert, unique)
     cols = [getattr(model, k) for k in keys]
     wanted = {tuple(r[k] for k in keys) for r in unique}
-    found: Iterable[_Row] = session.scalars(sa.select(model).where(cols[0].in_({w[0] for w in wanted})))
+    # The exact key tuples (an IN on the first column alone read every unit of a system).
+    match = cols[0].in_({w[0] for w in wanted}) if len(cols) == 1 else sa.tuple_(*cols).in_(wanted)
+    found: Iterable[_Row] = session.scalars(sa.select(model).where(match))
     return {k: row for row in found if (k := tuple(getattr(row, c) for c in keys)) in wanted}
 
 
@@ -117,11 +119,9 @@ def _unit_row(system: str, code: str) -> dict[str, Any] | None:
 
 
 def _units(session: Session, places: list[Mention]) -> dict[tuple[str, str], AdminUnitRow]:
-    rows = []
-    for m in places:
-        for system, code in zip(("2024", "2025"), _unit_codes(m), strict=True):
-            if code and (row := _unit_row(system, code)) is not None:
-                rows.append(row)
+    wanted = {(system, code) for m in places
+              for system, code in zip(("2024", "2025"), _unit_codes(m), strict=True) if code}
+    rows = [row for system, code in sorted(wanted) if (row := _unit_row(system, code)) is not None]
     return _upsert(session, AdminUnitRow, rows, ("system", "code"))
 
 
@@ -191,10 +191,11 @@ def store_entities(
                 },
             )
         )
+    # Core inserts (executemany): the ORM's bulk path costs several times more per row.
     if rows:
-        session.execute(sa.insert(EntityMentionRow), rows)
+        session.connection().execute(sa.insert(cast(sa.Table, EntityMentionRow.__table__)), rows)
     roles = _role_rows(article_id, entities, people, seen_at)
     if roles:
-        session.execute(sa.insert(PersonRoleRow), roles)
+        session.connection().execute(sa.insert(cast(sa.Table, PersonRoleRow.__table__)), roles)
     session.flush()
     return len(rows)
