@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.extract import dates
 from crawler.extract.dates import VN_TZ, parse_datetime, parse_time
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -136,3 +137,53 @@ def test_day_comes_first() -> None:
 @pytest.mark.parametrize("raw", ["", "   ", "không có ngày", "32/13/2023", "99:99", None])
 def test_returns_none_without_a_date(raw: str | None) -> None:
     assert parse_datetime(raw) is None
+
+
+COMMON_SHAPES = [
+    "Thứ Hai, 22/10/2025, 14:30 (GMT+7)",
+    "14:30 ngày 22/10/2025",
+    "22-10-2025 | 14:30",
+    "Cập nhật: 14:22 13/11/2023",
+    "Thứ sáu - 30/05/2025 19:38",
+    "30/05/2025 19:38",
+    "22/10/2025",
+    "08/05/2026 06:11:00 PM",
+    "12:30 AM 01/01/2024",
+    "14:22 | 13/11/2023",
+    "02-11-2023 - 19:20",
+    "22.10.2025 (UTC-5)",
+]
+# Close to the common shapes, but the general search reads them differently or not at all.
+NEAR_MISSES = [
+    "2/1/2025 (GMT+07:00)",  # no time: the general search takes 07:00 from the zone
+    "22-10-2025-14:30",
+    "14:30-22/10/2025",
+    "14:30 - 22/10/2025",
+    "x-14:30 22/10/2025",
+    "22/10/2025 14:30/5",
+    "31/02/2025 14:30",
+    "22/10/2025 25:61",
+    "22/10/2025 14:30:99 PM",
+    "22/10/20255 14:30",
+    "Thứ 2, 22/10/2025 14:30",
+    "22/10/2025 11:05 tối",
+]
+
+
+@pytest.mark.parametrize("raw", COMMON_SHAPES + NEAR_MISSES)
+def test_fast_path_agrees_with_general_search(raw: str) -> None:
+    fast = dates._parse_fast(raw, NOW)
+    day, rest = dates._find_dmy(raw, NOW)
+    assert fast is None or fast == (day, parse_time(rest))
+
+
+@pytest.mark.parametrize("raw", COMMON_SHAPES)
+def test_common_shapes_take_the_fast_path(raw: str) -> None:
+    assert dates._parse_fast(raw, NOW) is not None
+
+
+def test_find_dmy_matches_find_date_and_strip_dates() -> None:
+    for raw in COMMON_SHAPES + NEAR_MISSES + ["ngày 5/6 và 7/8/2024", "không có ngày", "1/2/3/4"]:
+        day, rest = dates._find_dmy(raw, NOW)
+        assert day == dates._find_date(raw, NOW)
+        assert rest == dates._DMY.sub(" ", raw)

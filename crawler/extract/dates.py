@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -43,8 +44,7 @@ _MONTH_WORDS = {
     "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9,
 }  # fmt: skip
 _MONTH_WORD = re.compile(
-    r"(tháng)\s+(" + "|".join(sorted(_MONTH_WORDS, key=len, reverse=True)).replace(" ", r"\s+")
-    + r")\b",
+    r"(tháng)\s+(" + "|".join(sorted(_MONTH_WORDS, key=len, reverse=True)).replace(" ", r"\s+") + r")\b",
     re.IGNORECASE,
 )
 _TIME = re.compile(
@@ -53,6 +53,20 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 _ZONE = re.compile(r"\b(?:GMT|UTC)\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?", re.I)
+# Fast paths for the common shapes, whole-string: "[words] dd/mm/yyyy[, hh:mm[:ss][ PM]]"
+# and "[words] hh:mm[:ss][ PM] [ngày] dd/mm/yyyy", optionally ending "(GMT+7)". The prefix
+# has no digits and the separators keep _DMY and _TIME to the same matches, so these give
+# what the general search gives; anything else (or an invalid value) takes the general path.
+_FAST_DMY = r"(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
+_FAST_HM = r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\s*(?P<ampm>[AaPp][Mm]))?"
+# No ":mm" in the zone: with no time before it, _TIME reads "GMT+07:00" as 07:00.
+_FAST_ZONE = r"(?:\s*\((?:GMT|UTC)[+-]\d{1,2}\))?"
+_FAST_DATE_FIRST = re.compile(rf"\D*{_FAST_DMY}(?:(?:\s*[,|-])?\s+{_FAST_HM})?{_FAST_ZONE}")
+_FAST_TIME_FIRST = re.compile(
+    rf"(?:\D*[^\d/.-])?{_FAST_HM}(?:\s*[,|]\s*|\s+)(?:[Nn]gày\s+)?{_FAST_DMY}{_FAST_ZONE}"
+)
+# In the order they are tried; all but _DMY need the word "tháng".
+_DATE_PATTERNS = (_WORDS_DMY, _MONTH_FIRST, _DAY_MONTH, _DMY)
 _RELATIVE = re.compile(r"(?P<n>\d+)\s*(?P<unit>giây|phút|giờ|tiếng|ngày|tuần)\s*trước", re.IGNORECASE)
 _UNIT_SECONDS = {"giây": 1, "phút": 60, "giờ": 3600, "tiếng": 3600, "ngày": 86400, "tuần": 604800}
 
@@ -65,18 +79,29 @@ def parse_datetime(raw: str | None, *, now: datetime | None = None) -> datetime 
     """
     if not raw:
         return None
-    text = _month_numbers(unicodedata.normalize("NFC", raw).strip())
+    text = unicodedata.normalize("NFC", raw).strip()
+    lower = text.lower()
+    # Each regex below needs its keyword; looking for the word first skips most of them.
+    has_thang = "tháng" in lower
+    if has_thang:
+        text = _month_numbers(text)
     found = _parse_iso(text)
     if found is not None:
         return found
-    if now is not None:
+    if now is not None and "trước" in lower:
         relative = _RELATIVE.search(text)
         if relative:
             seconds = int(relative["n"]) * _UNIT_SECONDS[relative["unit"].lower()]
             return now - timedelta(seconds=seconds)
-    zone = _find_zone(text) or VN_TZ
-    clock = parse_time(_strip_dates(text))
-    day = _find_date(text, now)
+    zone = (_find_zone(text) if "gmt" in lower or "utc" in lower else None) or VN_TZ
+    if has_thang:
+        clock = parse_time(_strip_dates(text))
+        day = _find_date(text, now)
+    elif fast := _parse_fast(text, now):
+        day, clock = fast
+    else:
+        day, rest = _find_dmy(text, now)
+        clock = parse_time(rest)
     if day is None and clock is not None and now is not None:
         day = now.astimezone(zone).date()  # a bare time ("11:05 tối") means today
     if day is None:
@@ -84,7 +109,26 @@ def parse_datetime(raw: str | None, *, now: datetime | None = None) -> datetime 
     return datetime.combine(day, clock or time(0, 0), tzinfo=zone)
 
 
+def _parse_fast(text: str, now: datetime | None) -> tuple[date, time | None] | None:
+    """Day and time of the common shapes (see ``_FAST_DATE_FIRST``), else ``None``."""
+    match = _FAST_DATE_FIRST.fullmatch(text) or _FAST_TIME_FIRST.fullmatch(text)
+    if not match:
+        return None
+    day = _make_date(match["d"], match["m"], match["y"], now)
+    if day is None:
+        return None
+    if match["H"] is None:
+        return day, None
+    hour = _apply_period(int(match["H"]), (match["ampm"] or "").lower())
+    try:
+        return day, time(hour, int(match["M"]), int(match["S"] or 0))
+    except ValueError:
+        return None
+
+
 def _parse_iso(text: str) -> datetime | None:
+    if text[4:5] != "-":  # both patterns start with a four-digit year and a dash
+        return None
     match = _NUKEVIET_ISO.match(text) or _ISO.match(text)
     if not match:
         return None
@@ -103,16 +147,22 @@ def _offset(zone: str | None) -> tzinfo | None:
     if zone == "Z":
         return UTC
     digits = zone[1:].replace(":", "")
-    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    return _fixed_zone(zone[0], int(digits[:2]), int(digits[2:4] or 0))
+
+
+@lru_cache(maxsize=64)
+def _fixed_zone(sign: str, hours: int, minutes: int) -> timezone:
+    """A fixed UTC offset; cached because building one costs as much as parsing a date."""
     delta = timedelta(hours=hours, minutes=minutes)
-    return timezone(-delta if zone[0] == "-" else delta)
+    return timezone(-delta if sign == "-" else delta)
 
 
 def _month_numbers(text: str) -> str:
-    """"Tháng Sáu" → "tháng 6", "tháng Mười Hai" → "tháng 12" (not "tháng năm 2025")."""
+    """Month words as numbers: "Tháng Sáu" → "tháng 6" (but not "tháng năm 2025")."""
+
     def number(match: re.Match[str]) -> str:
         word = " ".join(match[2].lower().split())
-        if word == "năm" and re.match(r"\s+\d{4}", match.string[match.end():]):
+        if word == "năm" and re.match(r"\s+\d{4}", match.string[match.end() :]):
             return match[0]  # "tháng năm 2025" is "month ... year 2025", not May
         return f"tháng {_MONTH_WORDS[word]}"
 
@@ -120,7 +170,7 @@ def _month_numbers(text: str) -> str:
 
 
 def _find_date(text: str, now: datetime | None) -> date | None:
-    for pattern in (_WORDS_DMY, _MONTH_FIRST, _DAY_MONTH, _DMY):
+    for pattern in _DATE_PATTERNS:
         for match in pattern.finditer(text):
             found = _make_date(match["d"], match["m"], match["y"], now)
             if found is not None:
@@ -144,8 +194,23 @@ def _make_date(d: str, m: str, y: str | None, now: datetime | None) -> date | No
     return found
 
 
+def _find_dmy(text: str, now: datetime | None) -> tuple[date | None, str]:
+    """``_find_date`` and ``_strip_dates`` in one pass, for text where only ``_DMY`` can match."""
+    day = None
+    pieces, start = [], 0
+    for match in _DMY.finditer(text):
+        if day is None:
+            day = _make_date(match["d"], match["m"], match["y"], now)
+        pieces.append(text[start : match.start()])
+        start = match.end()
+    if not pieces:
+        return None, text
+    pieces.append(text[start:])
+    return day, " ".join(pieces)
+
+
 def _strip_dates(text: str) -> str:
-    for pattern in (_WORDS_DMY, _MONTH_FIRST, _DAY_MONTH, _DMY):
+    for pattern in _DATE_PATTERNS:
         text = pattern.sub(" ", text)
     return text
 
@@ -181,5 +246,4 @@ def _find_zone(text: str) -> tzinfo | None:
     match = _ZONE.search(text)
     if not match:
         return None
-    delta = timedelta(hours=int(match["h"]), minutes=int(match["m"] or 0))
-    return timezone(-delta if match["sign"] == "-" else delta)
+    return _fixed_zone(match["sign"], int(match["h"]), int(match["m"] or 0))
