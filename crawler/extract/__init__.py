@@ -11,16 +11,15 @@ that produced each field. Nothing here raises on a bad page: problems are listed
 
 from __future__ import annotations
 
+import codecs
 from datetime import datetime, time
 from typing import Any
-
-from parsel import Selector
 
 from crawler.extract import generic, liferay, metadata, nukeviet, wordpress
 from crawler.extract.datelines import url_date
 from crawler.extract.dates import VN_TZ
 from crawler.extract.model import Article
-from crawler.extract.text import decode_html, looks_binary, strip_controls
+from crawler.extract.text import decode_html, looks_binary, page_selector
 
 __all__ = ["Article", "extract_article"]
 
@@ -60,14 +59,15 @@ def _extract(art: Article, html: bytes | str, now: datetime | None, hint: str | 
     if html is None or not isinstance(html, bytes | str):
         art.problems.append(f"input: expected bytes or str, got {type(html).__name__}")
         return
-    text, _encoding = decode_html(html)
+    text, encoding = decode_html(html)
     if not text.strip():
         art.problems.append("input: empty page")
         return
     if looks_binary(text):
         art.problems.append("input: binary data, not HTML")
         return
-    sel = Selector(text=strip_controls(text), type="html")
+    plain_utf8 = html if isinstance(html, bytes) and not html.startswith(codecs.BOM_UTF8) else None
+    sel = page_selector(text, plain_utf8 if encoding == "utf-8" else None)
     if hint is not None and hint not in FAMILIES:
         art.problems.append(f"family: unknown hint {hint!r}, detecting instead")
         hint = None
@@ -84,8 +84,9 @@ def _extract(art: Article, html: bytes | str, now: datetime | None, hint: str | 
         # Shown beats declared for displayed fields: metadata on news sites carries
         # other times (24h.com.vn), date-only stamps or reformatted bylines.
         _apply(art, generic.displayed(sel, now=now), "generic", settled)
-    _apply(art, metadata.parse(sel, art.url), "metadata", settled)
     wanted = {name for name in FIELDS if name not in settled}
+    _apply(art, metadata.parse(sel, art.url, wanted), "metadata", settled)
+    wanted -= settled
     if wanted:
         known = {"title": art.title, "lead": art.lead, "author": art.author}
         found, problems = generic.fallback(sel, text, wanted=wanted, known=known, url=art.url)

@@ -7,7 +7,7 @@ family layer left open.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 from urllib.parse import urljoin
 
@@ -17,6 +17,9 @@ from crawler.extract.bylines import clean_byline, is_outlet, split_authors
 from crawler.extract.dates import parse_datetime
 from crawler.extract.text import clean
 
+_FIELDS = (
+    "canonical_url", "title", "published_raw", "published_at", "updated_at", "author", "authors", "category",
+)  # fmt: skip
 _ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "webpage"}
 _PUBLISHED = (
     "meta[property='article:published_time']::attr(content)",
@@ -34,27 +37,50 @@ _MODIFIED = (
 )
 
 
-def parse(sel: Selector, url: str | None) -> dict[str, Any]:
-    """Fields found in metadata (values only; absent keys mean "not found")."""
-    ld = _json_ld_article(sel)
-    raw_date = _first(sel, _PUBLISHED) or _ld_str(ld.get("datePublished"))
-    raw_modified = _first(sel, _MODIFIED) or _ld_str(ld.get("dateModified"))
-    author = _author(sel, ld)
-    fields = {
-        "canonical_url": _canonical(sel, url),
-        "title": clean(_ld_str(ld.get("headline")))
-        or clean(sel.css("meta[property='og:title']::attr(content)").get()),
-        "published_raw": clean(raw_date),
-        "published_at": parse_datetime(raw_date),
-        "updated_at": parse_datetime(raw_modified),
-        "author": author,
-        "authors": split_authors(author),
-        "category": clean(sel.css("meta[property='article:section']::attr(content)").get())
-        or clean(_ld_str(ld.get("articleSection"))),
-    }
-    if fields["published_at"] is None:
-        fields["published_raw"] = None
+def parse(sel: Selector, url: str | None, wanted: Collection[str] | None = None) -> dict[str, Any]:
+    """Fields found in metadata (values only; absent keys mean "not found").
+
+    Only the fields in ``wanted`` (default: all) are looked for: on a page a family
+    parser read, most of the dozen metadata queries would be wasted.
+    """
+    want = set(_FIELDS if wanted is None else wanted)
+    ld = _LazyJsonLd(sel)
+    fields: dict[str, Any] = {}
+    if "canonical_url" in want:
+        fields["canonical_url"] = _canonical(sel, url)
+    if "title" in want:
+        fields["title"] = clean(_ld_str(ld.get("headline"))) or clean(
+            sel.css("meta[property='og:title']::attr(content)").get()
+        )
+    if want & {"published_raw", "published_at"}:
+        raw_date = _first(sel, _PUBLISHED) or _ld_str(ld.get("datePublished"))
+        fields["published_raw"] = clean(raw_date)
+        fields["published_at"] = parse_datetime(raw_date)
+        if fields["published_at"] is None:
+            fields["published_raw"] = None
+    if "updated_at" in want:
+        fields["updated_at"] = parse_datetime(_first(sel, _MODIFIED) or _ld_str(ld.get("dateModified")))
+    if want & {"author", "authors"}:
+        fields["author"] = author = _author(sel, ld)
+        fields["authors"] = split_authors(author)
+    if "category" in want:
+        fields["category"] = clean(sel.css("meta[property='article:section']::attr(content)").get()) or clean(
+            _ld_str(ld.get("articleSection"))
+        )
     return {key: value for key, value in fields.items() if value}
+
+
+class _LazyJsonLd:
+    """The page's JSON-LD article, read on the first ``get`` only."""
+
+    def __init__(self, sel: Selector) -> None:
+        self._sel = sel
+        self._item: dict[str, Any] | None = None
+
+    def get(self, key: str) -> Any:
+        if self._item is None:
+            self._item = _json_ld_article(self._sel)
+        return self._item.get(key)
 
 
 def _first(sel: Selector, queries: tuple[str, ...]) -> str | None:
@@ -76,7 +102,7 @@ def _canonical(sel: Selector, url: str | None) -> str | None:
     return url
 
 
-def _author(sel: Selector, ld: dict[str, Any]) -> str | None:
+def _author(sel: Selector, ld: _LazyJsonLd) -> str | None:
     names = [_ld_str(item) for item in _as_list(ld.get("author"))]
     author = ", ".join(n for n in names if n)
     if not author:

@@ -18,7 +18,7 @@ from parsel import Selector
 
 from crawler.extract.bylines import clean_byline, split_authors
 from crawler.extract.dates import parse_datetime
-from crawler.extract.family_tools import first, first_text, split_lead
+from crawler.extract.family_tools import PageIndex, split_lead
 from crawler.extract.text import clean, node_text
 
 NAME = "wordpress"
@@ -61,23 +61,24 @@ def detect(sel: Selector) -> bool:
 
 def parse(sel: Selector) -> tuple[dict[str, Any], list[str]]:
     """Fields found on a single-post page, and problems. Absent keys mean "not found"."""
-    title_node = first(sel, _TITLE)
+    page = PageIndex(sel)
+    title_node = page.first(_TITLE)
     if title_node is None:
         return {}, ["wordpress: no post title (h1.wp-block-post-title / h1.entry-title)"]
-    date_node = first(sel, _DATE)
-    published_at = parse_datetime(date_node.attrib.get("datetime")) if date_node is not None else None
-    updated = first(sel, _UPDATED)
-    updated_at = parse_datetime(updated.attrib.get("datetime")) if updated is not None else None
-    author = clean_byline(first_text(sel, _AUTHOR))
-    lead, paragraphs = split_lead(first(sel, _BODY), _JUNK)
+    date_node = page.first(_DATE)
+    published_at = parse_datetime(date_node.get("datetime")) if date_node is not None else None
+    updated = page.first(_UPDATED)
+    updated_at = parse_datetime(updated.get("datetime")) if updated is not None else None
+    author = clean_byline(page.first_text(_AUTHOR))
+    lead, paragraphs = split_lead(page.first(_BODY), _JUNK)
     fields: dict[str, Any] = {
-        "title": node_text(title_node.root),
-        "published_raw": node_text(date_node.root) if date_node is not None else None,
+        "title": node_text(title_node),
+        "published_raw": node_text(date_node) if date_node is not None else None,
         "published_at": published_at,
         "updated_at": updated_at if updated_at and updated_at != published_at else None,
         "author": author,
         "authors": split_authors(author),
-        "category": clean(first_text(sel, _CATEGORY)),
+        "category": clean(page.first_text(_CATEGORY)),
         "lead": lead,
         "text": "\n\n".join(paragraphs) or None,
     }
