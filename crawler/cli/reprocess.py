@@ -14,22 +14,27 @@ from crawler.reprocess import reprocess as run_reprocess
 
 @click.command()
 @click.option("--site", "site_key", metavar="KEY", help="Only this site.")
-@click.option("--workers", type=click.IntRange(0, 64), default=2, show_default=True,
-              help="Extraction processes (0: in this process).")
+@click.option("--workers", type=click.IntRange(0, 64), default=None, show_default="one per CPU",
+              help="Extraction processes (0: in this process, as are runs of under 200 rows).")
 @click.option("--entities/--no-entities", default=False, show_default=True,
               help="Also re-extract people, places and organisations of changed articles.")
 @db_option
-def reprocess(site_key: str | None, workers: int, entities: bool, db_url: str | None) -> None:
+def reprocess(site_key: str | None, workers: int | None, entities: bool, db_url: str | None) -> None:
     """Re-extract every stored article from its raw HTML, after a parser improves.
 
-    A changed extraction is stored as a new version (with a diff); nothing is fetched.
-    Prints progress and the counts (updated, unchanged) with the rate.
+    A changed extraction is stored as a new version (with a diff); an unchanged one is
+    not written at all, so a rerun changes nothing. Nothing is fetched. Prints progress
+    and the counts (updated, unchanged) with the rate.
     """
-    start = time.perf_counter()
+    start = shown = time.perf_counter()
 
     def progress(counts: Counter[str]) -> None:
-        done = sum(counts.values())
-        click.echo(f"  … {done} articles, {done / (time.perf_counter() - start):.0f}/s", err=True)
+        nonlocal shown
+        now = time.perf_counter()
+        if now - shown >= 1:  # at most a line a second
+            shown = now
+            done = sum(counts.values())
+            click.echo(f"  … {done} articles, {done / (now - start):.0f}/s", err=True)
 
     with friendly_errors():
         counts = run_reprocess(db.resolve_database_url(db_url), site_key=site_key, workers=workers,
