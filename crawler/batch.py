@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from crawler import db, discovery
+from crawler.db.engine import create_engine_for
 from crawler.enrich import PageJob, PageResult, process_page, warm_up
 
 logger = logging.getLogger(__name__)
@@ -67,8 +68,9 @@ class BatchResult:
 
 
 def _engine(url: str) -> Engine:
+    """The worker's engine for ``url``; the crawl process has already migrated it."""
     if url not in _ENGINES:
-        _ENGINES[url] = db.open_database(url)
+        _ENGINES[url] = create_engine_for(url)
     return _ENGINES[url]
 
 

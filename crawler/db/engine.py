@@ -9,15 +9,17 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported where migrations run: the crawl's extraction workers open the
+# (already migrated) database with ``create_engine_for`` and never load it (11 MB each).
 
 DEFAULT_DATABASE_URL = "sqlite:///data/provnews.db"
 """A SQLite file under ``data/``, relative to the working directory when opened."""
@@ -113,6 +115,8 @@ def create_engine_for(url: str) -> Engine:
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic config for the migrations shipped in this package (no alembic.ini)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -121,12 +125,16 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
 
 
@@ -142,6 +150,8 @@ def _migrate(engine: Engine, revision: str, *, down: bool = False) -> str | None
     with engine.connect() as connection:
         if not down and current_revision(connection) == head_revision() and revision == "head":
             return head_revision()
+    from alembic import command
+
     with engine.begin() as connection:
         _lock_for_migration(connection)
         config = alembic_config(connection)
@@ -153,6 +163,8 @@ def _migrate(engine: Engine, revision: str, *, down: bool = False) -> str | None
 
 
 def _connect_and_migrate(engine: Engine, url: str, revision: str, *, down: bool = False) -> str | None:
+    from alembic.util import CommandError
+
     step = "cannot connect to database"
     try:
         with engine.connect() as connection:
