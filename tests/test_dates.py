@@ -155,7 +155,7 @@ COMMON_SHAPES = [
 ]
 # Close to the common shapes, but the general search reads them differently or not at all.
 NEAR_MISSES = [
-    "2/1/2025 (GMT+07:00)",  # no time: the general search takes 07:00 from the zone
+    "2/1/2025 (GMT+07:00)",  # a zone with minutes: parse_datetime cuts it out first
     "22-10-2025-14:30",
     "14:30-22/10/2025",
     "14:30 - 22/10/2025",
@@ -187,3 +187,27 @@ def test_find_dmy_matches_find_date_and_strip_dates() -> None:
         day, rest = dates._find_dmy(raw, NOW)
         assert day == dates._find_date(raw, NOW)
         assert rest == dates._DMY.sub(" ", raw)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A zone with minutes and no time: the zone, not a time of 07:00.
+    ("22/10/2025 (GMT+07:00)", datetime(2025, 10, 22, 0, 0, tzinfo=VN_TZ)),
+    ("22/10/2025 14:30 GMT+07:00", datetime(2025, 10, 22, 14, 30, tzinfo=VN_TZ)),
+    # An impossible offset is a typo: the date and time stay, the zone is Vietnam's.
+    ("22/10/2025 14:30 (GMT+82)", datetime(2025, 10, 22, 14, 30, tzinfo=VN_TZ)),
+    ("Thứ Hai, 22/10/2025, 14:30 (GMT+30)", datetime(2025, 10, 22, 14, 30, tzinfo=VN_TZ)),
+    ("2025-10-22T14:30:00+25:00", datetime(2025, 10, 22, 14, 30, tzinfo=VN_TZ)),
+])
+def test_zone_text_is_a_zone_and_an_impossible_offset_does_not_fail(text: str, expected: datetime) -> None:
+    assert parse_datetime(text) == expected
+
+
+def test_a_page_with_an_impossible_offset_still_extracts() -> None:
+    from crawler.extract import extract_article
+
+    html = ("<html><head><title>T</title></head><body><h1>Tiêu đề bài viết về huyện</h1>"
+            "<div class='date'>22/10/2025 14:30 (GMT+82)</div><p>"
+            + "Nội dung bài viết dài về tình hình kinh tế xã hội của huyện. " * 30 + "</p></body></html>")
+    article = extract_article(html.encode(), "http://news.example/a.html")
+    assert article.title and article.text
+    assert not [p for p in article.problems if p.startswith("extraction failed")]

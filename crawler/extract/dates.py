@@ -93,7 +93,13 @@ def parse_datetime(raw: str | None, *, now: datetime | None = None) -> datetime 
         if relative:
             seconds = int(relative["n"]) * _UNIT_SECONDS[relative["unit"].lower()]
             return now - timedelta(seconds=seconds)
-    zone = (_find_zone(text) if "gmt" in lower or "utc" in lower else None) or VN_TZ
+    zone: tzinfo = VN_TZ
+    if "gmt" in lower or "utc" in lower:
+        found_zone = _ZONE.search(text)
+        if found_zone:  # read, then cut out, so "GMT+07:00" is not also read as 07:00
+            offset = _fixed_zone(found_zone["sign"], int(found_zone["h"]), int(found_zone["m"] or 0))
+            zone = offset or VN_TZ
+            text = f"{text[:found_zone.start()]} {text[found_zone.end():]}"
     if has_thang:
         clock = parse_time(_strip_dates(text))
         day = _find_date(text, now)
@@ -151,8 +157,11 @@ def _offset(zone: str | None) -> tzinfo | None:
 
 
 @lru_cache(maxsize=64)
-def _fixed_zone(sign: str, hours: int, minutes: int) -> timezone:
-    """A fixed UTC offset; cached because building one costs as much as parsing a date."""
+def _fixed_zone(sign: str, hours: int, minutes: int) -> timezone | None:
+    """A fixed UTC offset, None when out of range ("GMT+82" is a typo, not a zone); cached
+    because building one costs as much as parsing a date."""
+    if hours > 23 or minutes > 59:
+        return None
     delta = timedelta(hours=hours, minutes=minutes)
     return timezone(-delta if sign == "-" else delta)
 
@@ -240,10 +249,3 @@ def _apply_period(hour: int, period: str) -> int:
     if period == "đêm":
         return hour + 12 if 6 <= hour < 12 else (0 if hour == 12 else hour)
     return hour
-
-
-def _find_zone(text: str) -> tzinfo | None:
-    match = _ZONE.search(text)
-    if not match:
-        return None
-    return _fixed_zone(match["sign"], int(match["h"]), int(match["m"] or 0))
