@@ -58,7 +58,9 @@ class Changed:
     """A stored article whose extraction now differs: what the parent needs to write it."""
 
     stored: StoredPage
-    body: bytes
+    body: bytes | None
+    """The raw HTML when the article's key moved (a new row needs it), else None: the
+    stored HTML stays as it is, not recompressed."""
     result: PageResult
 
 
@@ -153,7 +155,7 @@ class Reader:
                 continue
             # Entities are stored for changed articles only: extract them for those alone.
             result = process_page(job) if self.entities else PageResult(article=article, sketch=[])
-            changed.append(Changed(stored, body, result))
+            changed.append(Changed(stored, body if key != stored.canonical_url else None, result))
         return unchanged, changed
 
 
@@ -237,14 +239,21 @@ def _in_pool(engine: Engine, url: str, site_key: str | None, workers: int, batch
 
 
 def _write(engine: Engine, changed: list[Changed], counts: Counter[str]) -> None:
+    """Store the changed articles in one transaction (``db.store_fetched``: new versions
+    with diffs, a few statements for the whole batch)."""
     with Session(engine) as session, session.begin():
+        by_site: dict[int, list[Changed]] = {}
         for item in changed:
-            stored, result = item.stored, item.result
-            outcome = db.upsert_article(
-                session, site_id=stored.site_id, run_id=None, article=result.article,
-                raw_html=item.body, encoding=stored.encoding, http_status=stored.http_status or 200,
-                discovered_via=stored.discovered_via, seen_at=stored.last_seen_at,
-            )
-            if outcome == "updated" and result.entities is not None:
-                db.store_entities(session, stored.id, result.entities)  # type: ignore[arg-type]
-            counts[outcome] += 1
+            by_site.setdefault(item.stored.site_id, []).append(item)
+        for site_id, items in by_site.items():
+            done = db.store_fetched(session, site_id=site_id, run_id=None, items=[
+                db.Fetched(article=item.result.article, raw_html=item.body,
+                           encoding=item.stored.encoding, http_status=item.stored.http_status or 200,
+                           discovered_via=item.stored.discovered_via,
+                           seen_at=item.stored.last_seen_at)  # type: ignore[arg-type]
+                for item in items
+            ])
+            for item, stored in zip(items, done, strict=True):
+                if stored.outcome in ("new", "updated") and item.result.entities is not None:
+                    db.store_entities(session, stored.article_id, item.result.entities)  # type: ignore[arg-type]
+                counts[stored.outcome] += 1

@@ -59,9 +59,9 @@ def store(db_url):
     engine.dispose()
 
 
-def rows(engine, table: sa.Table, order: sa.ColumnElement) -> list[dict]:
+def rows(engine, table: sa.Table, *order: sa.ColumnElement) -> list[dict]:
     with engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(sa.select(table).order_by(order))]
+        return [dict(r._mapping) for r in conn.execute(sa.select(table).order_by(*order))]
 
 
 def test_a_batch_of_new_articles_is_stored_as_the_per_article_path_stores_it(store, tmp_path):
@@ -96,6 +96,74 @@ def test_a_batch_of_new_articles_is_stored_as_the_per_article_path_stores_it(sto
     sketch = ArticleSketchRow.__table__
     assert len(rows(store.engine, sketch, sketch.c.hash)) == len(rows(other, sketch, sketch.c.hash)) > 0
     other.dispose()
+
+
+def one_by_one(engine, batches: list[list[db.Fetched]]) -> None:
+    """What the per-article path stores for the same batches."""
+    with Session(engine) as session, session.begin():
+        site_id = db.ensure_site(session, load_registry()["portal_example"])
+    for batch in batches:
+        with Session(engine) as session, session.begin():
+            for item in batch:
+                outcome = db.upsert_article(
+                    session, site_id=site_id, run_id=None, article=item.article,
+                    raw_html=item.raw_html, encoding=item.encoding, http_status=200,
+                    discovered_via="listing", seen_at=item.seen_at, identity=item.identity)
+                if outcome != "unchanged":
+                    aid = session.scalar(sa.select(db.ArticleRow.id).where(
+                        db.ArticleRow.canonical_url == item.article.canonical_url))
+                    db.link_near_duplicates(session, aid, sketch=item.sketch)
+
+
+def same_tables(a, b) -> None:
+    article, version = db.ArticleRow.__table__, db.ArticleVersionRow.__table__
+    strip = lambda rows, drop: [{k: v for k, v in r.items() if k not in drop} for r in rows]  # noqa: E731
+    assert strip(rows(a, article, article.c.canonical_url), VOLATILE) == \
+        strip(rows(b, article, article.c.canonical_url), VOLATILE)
+    order = (version.c.content_hash, version.c.version)
+    assert strip(rows(a, version, *order), VOLATILE | {"article_id"}) == \
+        strip(rows(b, version, *order), VOLATILE | {"article_id"})
+
+
+def test_edited_unchanged_and_new_articles_in_one_batch_match_the_per_article_path(store, tmp_path):
+    first = [fetched(i) for i in IDS[:5]]
+    later = T0 + timedelta(days=1)
+    second = []
+    for n, item in enumerate(first):
+        if n < 3:  # edited: the title, or the text (a paragraph cut)
+            article = (replace(item.article, title=item.article.title + " (cập nhật)") if n % 2 else
+                       replace(item.article, text="\n\n".join(item.article.text.split("\n\n")[:-1])))
+            raw_html = None if n == 2 else item.raw_html  # None: keep the stored HTML
+            item = replace(item, article=article, raw_html=raw_html, sketch=dedupe.sketch(article.text))
+        second.append(replace(item, seen_at=later))
+    second.append(fetched(IDS[5], seen_at=later))
+    assert [r.outcome for r in store(first)] == ["new"] * 5
+    results = store(second)
+    assert [r.outcome for r in results] == ["updated"] * 3 + ["unchanged"] * 2 + ["new"]
+    other = db.open_database(f"sqlite:///{tmp_path / 'one-by-one.db'}")
+    one_by_one(other, [first, second])
+    same_tables(store.engine, other)
+    with Session(store.engine) as session:
+        edited = session.get(db.ArticleRow, results[2].article_id)
+        assert edited is not None and db.decompress_html(edited) == raw(IDS[2])  # kept
+        versions = db.article_versions(session, results[1].article_id)
+        assert [v.version for v in versions] == [1, 2] and "(cập nhật)" in (versions[1].diff or "")
+    other.dispose()
+
+
+def test_a_removed_article_seen_again_is_active_again(store):
+    item = fetched("13")
+    aid = store([item])[0].article_id
+    with Session(store.engine) as session, session.begin():
+        for _ in range(2):
+            db.mark_missing(session, item.article.canonical_url, T0 + timedelta(hours=1))
+    with Session(store.engine) as session:
+        assert session.get(db.ArticleRow, aid).status == "removed"
+    assert store([replace(item, seen_at=T0 + timedelta(days=1))])[0].outcome == "unchanged"
+    with Session(store.engine) as session:
+        row = session.get(db.ArticleRow, aid)
+        assert (row.status, row.removed_at, row.missing_checks) == ("active", None, 0)
+        assert row.next_check_at is not None and row.next_check_at.astimezone(UTC) > T0 + timedelta(days=1)
 
 
 def test_storing_the_same_batch_again_changes_nothing(store):
@@ -165,12 +233,35 @@ def test_a_row_inserted_by_another_writer_meanwhile_is_not_duplicated(postgres_u
 
     with Session(engine) as session, session.begin():
         results = db.store_fetched(session, site_id=site_id, run_id=None, items=items)
+    sa.event.remove(engine, "before_cursor_execute", insert_first)
     assert [r.outcome for r in raced[0]] == ["new"]
     assert [r.outcome for r in results] == ["new", "unchanged", "new"]
     assert results[1].article_id == raced[0][0].article_id
     with Session(engine) as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(db.ArticleRow)) == 3
         assert session.scalar(sa.select(sa.func.count()).select_from(db.ArticleVersionRow)) == 3
+
+    # An edit stored by another writer between this batch's lookup and its UPDATE: the
+    # optimistic UPDATE misses it and the per-article path stores this edit as version 3.
+    raced.clear()
+    theirs = replace(items[0], article=replace(items[0].article, title="Tiêu đề A"))
+    ours = replace(items[0], article=replace(items[0].article, title="Tiêu đề B"),
+                   seen_at=T0 + timedelta(hours=1))
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def edit_first(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("UPDATE article SET") and not raced:
+            with Session(other) as session, session.begin():
+                raced.append(db.store_fetched(session, site_id=site_id, run_id=None, items=[theirs]))
+
+    with Session(engine) as session, session.begin():
+        results = db.store_fetched(session, site_id=site_id, run_id=None, items=[ours])
+    sa.event.remove(engine, "before_cursor_execute", edit_first)
+    assert [r.outcome for r in raced[0]] == ["updated"]
+    assert [r.outcome for r in results] == ["updated"]
+    with Session(engine) as session:
+        versions = db.article_versions(session, results[0].article_id)
+        assert [(v.version, v.title) for v in versions][1:] == [(2, "Tiêu đề A"), (3, "Tiêu đề B")]
     engine.dispose()
     other.dispose()
     _reset_schema(postgres_url)

@@ -34,7 +34,7 @@ from crawler import dedupe, revisit
 from crawler.db.duplicates import CANDIDATES, link_near_duplicates
 from crawler.db.models import DISCOVERY_SOURCES, ArticleRow, ArticleSketchRow, ArticleVersionRow
 from crawler.db.store import _aware, _content, _dialect_insert, content_hash, upsert_article
-from crawler.db.versions import VERSIONED_FIELDS
+from crawler.db.versions import VERSIONED_FIELDS, _fields, field_diff
 from crawler.extract.model import Article
 
 _ARTICLE = cast(sa.Table, ArticleRow.__table__)
@@ -88,19 +88,149 @@ def store_fetched(session: Session, *, site_id: int, run_id: int | None,
         if item.discovered_via not in (None, *DISCOVERY_SOURCES):
             raise ValueError(f"discovered_via must be one of {DISCOVERY_SOURCES} or None")
     keys = [_key(item.article) for item in items]
-    stored: set[str] = set()
+    digests = [content_hash(i.article.title, i.article.text, i.article.published_at, i.article.author)
+               for i in items]
+    stored: dict[str, _Known] = {}
+    c = _ARTICLE.c
     for chunk in _chunks(sorted(set(keys))):
-        stored.update(session.scalars(sa.select(_ARTICLE.c.canonical_url)
-                                      .where(_ARTICLE.c.canonical_url.in_(chunk))))
-    first: dict[str, int] = {}  # key -> index of its first occurrence among the new ones
+        stored.update((row[0], _Known(*row[1:])) for row in session.execute(
+            sa.select(c.canonical_url, c.id, c.content_hash, c.first_seen_at, c.version_count)
+            .where(c.canonical_url.in_(chunk))))
+    first: dict[str, int] = {}  # key -> index of its first occurrence in the batch
     for i, key in enumerate(keys):
-        if key not in stored and key not in first:
-            first[key] = i
-    results: dict[int, Stored] = dict(_insert_new(session, site_id, run_id, items, keys, first))
+        first.setdefault(key, i)
+    new = {key: i for key, i in first.items() if key not in stored}
+    same = [i for key, i in first.items() if key in stored and stored[key].digest == digests[i]]
+    changed = [i for key, i in first.items() if key in stored and stored[key].digest != digests[i]]
+    results: dict[int, Stored] = dict(_insert_new(session, site_id, run_id, items, keys, digests, new))
+    results.update(_touch_unchanged(session, items, keys, digests, stored, same))
+    results.update(_update_changed(session, run_id, items, keys, digests, stored, changed))
     for i, item in enumerate(items):
-        if i not in results:  # stored before, repeated in the batch, or inserted concurrently
+        if i not in results:  # repeated in the batch, or another writer got there in between
             results[i] = _one(session, site_id, run_id, item, keys[i])
     return [results[i] for i in range(len(items))]
+
+
+@dataclass(frozen=True)
+class _Known:
+    id: int
+    digest: str
+    first_seen_at: datetime
+    version_count: int
+
+
+def _revisit_values(first_seen_at: datetime, seen_at: datetime) -> dict[str, Any]:
+    """What ``versions.after_upsert`` sets on every sighting."""
+    return {"status": "active", "removed_at": None, "missing_checks": 0,
+            "next_check_at": revisit.next_check_at(first_seen_at, seen_at)}
+
+
+def _later_seen() -> sa.ColumnElement[Any]:
+    col = _ARTICLE.c
+    seen = sa.bindparam("b_seen", type_=col.last_seen_at.type)
+    return sa.case((col.last_seen_at < seen, seen), else_=col.last_seen_at)
+
+
+def _applied(session: Session, expected: dict[int, tuple[str, int]], rowcount: int) -> set[int]:
+    """The article ids whose optimistic UPDATE matched: all when the executemany's row count
+    says so, else those now holding the (digest, version) this batch wrote."""
+    if rowcount == len(expected):
+        return set(expected)
+    c = _ARTICLE.c
+    now = {aid: (digest, version) for aid, digest, version in session.execute(
+        sa.select(c.id, c.content_hash, c.version_count).where(c.id.in_(list(expected))))}
+    return {aid for aid, want in expected.items() if now.get(aid) == want}
+
+
+def _touch_unchanged(session: Session, items: list[Fetched], keys: list[str], digests: list[str],
+                     stored: dict[str, _Known], same: list[int]) -> list[tuple[int, Stored]]:
+    """Seen again with the same content: bump ``last_seen_at`` and reschedule, one
+    executemany (``WHERE content_hash`` still equal, else the per-article path decides)."""
+    if not same:
+        return []
+    c = _ARTICLE.c
+    params = []
+    for i in same:
+        known, item = stored[keys[i]], items[i]
+        revisit_values = _revisit_values(known.first_seen_at, item.seen_at)
+        params.append({"b_id": known.id, "b_digest": digests[i], "b_seen": item.seen_at,
+                       "b_identity": item.identity, **{f"b_{k}": v for k, v in revisit_values.items()}})
+    stmt = (sa.update(_ARTICLE)
+            .where(c.id == sa.bindparam("b_id"), c.content_hash == sa.bindparam("b_digest"))
+            .values(last_seen_at=_later_seen(),
+                    identity=sa.func.coalesce(sa.bindparam("b_identity", type_=c.identity.type), c.identity),
+                    **{k: sa.bindparam(f"b_{k}") for k in ("status", "removed_at", "missing_checks",
+                                                            "next_check_at")}))
+    done = session.connection().execute(stmt, params)
+    expected = {stored[keys[i]].id: (digests[i], stored[keys[i]].version_count) for i in same}
+    applied = _applied(session, expected, done.rowcount)
+    return [(i, Stored("unchanged", stored[keys[i]].id)) for i in same if stored[keys[i]].id in applied]
+
+
+def _update_changed(session: Session, run_id: int | None, items: list[Fetched], keys: list[str],
+                    digests: list[str], stored: dict[str, _Known],
+                    changed: list[int]) -> list[tuple[int, Stored]]:
+    """Edited since stored: new content and version N+1 with a diff against version N, in
+    one executemany per statement; the UPDATE only applies where the stored digest and
+    version are still the ones read (optimistic), the rest goes the per-article way."""
+    if not changed:
+        return []
+    c = _ARTICLE.c
+    applied: set[int] = set()
+    groups: dict[bool, list[int]] = {}
+    for i in changed:  # one statement shape per group: with or without new raw HTML
+        groups.setdefault(items[i].raw_html is not None, []).append(i)
+    for _with_html, group in groups.items():
+        params = []
+        for i in group:
+            known, item = stored[keys[i]], items[i]
+            content = _content(item.article, keys[i], digests[i], item.raw_html, item.encoding,
+                               item.http_status, run_id, item.seen_at)
+            if item.identity is not None:
+                content["identity"] = item.identity
+            params.append({"b_id": known.id, "b_old": known.digest, "b_version": known.version_count,
+                           "b_seen": item.seen_at, "version_count": known.version_count + 1,
+                           **content, **_revisit_values(known.first_seen_at, item.seen_at)})
+        names = [k for k in params[0] if not k.startswith("b_")]
+        if any(set(p) != set(params[0]) for p in params):  # identity given for some only
+            for p in params:
+                p.setdefault("identity", None)
+            names = [*dict.fromkeys([*names, "identity"])]
+        values: dict[str, Any] = {k: sa.bindparam(f"v_{k}", type_=c[k].type) for k in names}
+        if "identity" in values:
+            values["identity"] = sa.func.coalesce(values["identity"], c.identity)
+        stmt = (sa.update(_ARTICLE)
+                .where(c.id == sa.bindparam("b_id"), c.content_hash == sa.bindparam("b_old"),
+                       c.version_count == sa.bindparam("b_version"))
+                .values(last_seen_at=_later_seen(), **values))
+        rows = [{**{k: v for k, v in p.items() if k.startswith("b_")},
+                 **{f"v_{k}": p[k] for k in names}} for p in params]
+        done = session.connection().execute(stmt, rows)
+        expected = {stored[keys[i]].id: (digests[i], stored[keys[i]].version_count + 1) for i in group}
+        applied |= _applied(session, expected, done.rowcount)
+    ours = [i for i in changed if stored[keys[i]].id in applied]
+    if not ours:
+        return []
+    v = _VERSION.c
+    wanted = [(stored[keys[i]].id, stored[keys[i]].version_count) for i in ours]
+    previous: dict[int, dict[str, object]] = {}
+    for chunk in _chunks(wanted):
+        for row in session.execute(sa.select(v.article_id, *(v[n] for n in VERSIONED_FIELDS))
+                                   .where(sa.tuple_(v.article_id, v.version).in_(chunk))):
+            previous[row[0]] = dict(zip(VERSIONED_FIELDS, row[1:], strict=True))
+    session.execute(sa.insert(_VERSION), [
+        {"article_id": stored[keys[i]].id, "version": stored[keys[i]].version_count + 1,
+         "captured_at": items[i].seen_at, "crawl_run_id": run_id, "content_hash": digests[i],
+         "diff": field_diff(previous.get(stored[keys[i]].id, {}), _fields(items[i].article)),
+         **_fields(items[i].article)}
+        for i in ours
+    ])
+    out = []
+    for i in ours:
+        aid, sketch = stored[keys[i]].id, items[i].sketch
+        group_id = link_near_duplicates(session, aid, sketch=sketch) if sketch is not None else None
+        out.append((i, Stored("updated", aid, group_id)))
+    return out
 
 
 def _one(session: Session, site_id: int, run_id: int | None, item: Fetched, key: str) -> Stored:
@@ -118,21 +248,21 @@ def _one(session: Session, site_id: int, run_id: int | None, item: Fetched, key:
 
 
 def _insert_new(session: Session, site_id: int, run_id: int | None, items: list[Fetched],
-                keys: list[str], first: dict[str, int]) -> list[tuple[int, Stored]]:
+                keys: list[str], digests: list[str], first: dict[str, int]) -> list[tuple[int, Stored]]:
     if not first:
         return []
-    rows, digests = [], {}
+    rows = []
     for key, i in first.items():
         item, article = items[i], items[i].article
-        digest = content_hash(article.title, article.text, article.published_at, article.author)
-        digests[i] = digest
-        row = _content(article, key, digest, item.raw_html, item.encoding, item.http_status,
+        row = _content(article, key, digests[i], item.raw_html, item.encoding, item.http_status,
                        run_id, item.seen_at)
+        row.setdefault("raw_html", None)  # None: nothing to keep, store none
+        row.setdefault("raw_encoding", item.encoding)
         row.update(site_id=site_id, canonical_url=key, identity=item.identity,
                    discovered_via=item.discovered_via, first_seen_at=item.seen_at,
-                   last_seen_at=item.seen_at, status="active", removed_at=None, missing_checks=0,
-                   version_count=1, next_check_at=revisit.next_check_at(item.seen_at, item.seen_at),
-                   duplicate_of_id=None, duplicate_similarity=None, source_modified_at=None)
+                   last_seen_at=item.seen_at, version_count=1, duplicate_of_id=None,
+                   duplicate_similarity=None, source_modified_at=None,
+                   **_revisit_values(item.seen_at, item.seen_at))
         rows.append(row)
     insert = _dialect_insert(session, _ARTICLE).on_conflict_do_nothing(index_elements=["canonical_url"])
     inserted = {key: article_id for article_id, key in session.execute(

@@ -172,7 +172,7 @@ def decoded_html(row: ArticleRow) -> str | None:
         return data.decode("utf-8", errors="replace")
 
 
-def _content(article: Article, key: str, digest: str, raw_html: bytes, encoding: str | None,
+def _content(article: Article, key: str, digest: str, raw_html: bytes | None, encoding: str | None,
              http_status: int, run_id: int | None, seen_at: datetime) -> dict[str, Any]:
     """The article columns a new or changed article writes."""
     return {
@@ -187,8 +187,8 @@ def _content(article: Article, key: str, digest: str, raw_html: bytes, encoding:
         "text": article.text,
         "category": article.category,
         "content_hash": digest,
-        "raw_html": compress_html(raw_html) if raw_html else None,
-        "raw_encoding": encoding,
+        **({} if raw_html is None else {"raw_html": compress_html(raw_html) if raw_html else None,
+                                        "raw_encoding": encoding}),
         "http_status": http_status,
         "provenance": dict(article.provenance),
         "crawl_run_id": run_id,
@@ -202,7 +202,7 @@ def upsert_article(
     site_id: int,
     run_id: int | None,
     article: Article,
-    raw_html: bytes,
+    raw_html: bytes | None,
     encoding: str | None,
     http_status: int,
     discovered_via: str | None,
@@ -223,7 +223,8 @@ def upsert_article(
 
     If another writer changes or deletes the row between steps, no step matches and
     the sequence starts again. ``last_seen_at`` never moves backwards. The site and
-    ``discovered_via`` of the first sighting are kept. Empty ``raw_html`` stores NULL.
+    ``discovered_via`` of the first sighting are kept. Empty ``raw_html`` stores NULL;
+    ``None`` keeps the stored HTML and encoding (re-processing: the page is the same).
     Needs SQLite 3.35+ (RETURNING) or PostgreSQL 9.5+.
     """
     seen_at = _aware(seen_at, "seen_at")
