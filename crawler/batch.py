@@ -151,13 +151,16 @@ def _write(session: Session, job: BatchJob, extracted: list[tuple[PageIn | GoneI
         for _i, page, res in pages
     ])
     outcomes: dict[int, str] = {}
+    entities: dict[bool, list[tuple[int, Any]]] = {True: [], False: []}  # by "just inserted"
     for (i, _page, res), done in zip(pages, stored, strict=True):
         outcomes[i] = done.outcome
         if done.duplicate_of is not None:
             stats["provnews/near_duplicates"] += 1
         if done.outcome in STORED and res.entities is not None:
-            stats["provnews/entities/articles"] += 1
-            stats["provnews/entities/mentions"] += db.store_entities(session, done.article_id, res.entities)  # type: ignore[arg-type]
+            entities[done.outcome == "new"].append((done.article_id, res.entities))
+    for fresh, items in entities.items():  # all the batch's entities in a few statements
+        stats["provnews/entities/articles"] += len(items)
+        stats["provnews/entities/mentions"] += db.store_entities_many(session, items, fresh=fresh)
     for i, (page, _res) in enumerate(extracted):
         if isinstance(page, GoneIn):
             outcomes[i] = db.mark_missing(session, page.url, page.seen_at)

@@ -225,3 +225,48 @@ def test_list_articles_mentioning_combines_filters(session, stored_103):
     assert ids(both) == [stored_103]
     assert db.list_articles_mentioning(session, person="Bùi Thái Sơn", place="Hà Giang") == []
     assert db.list_articles_mentioning(session, person="Bùi Thái Sơn", site_key="elsewhere") == []
+
+
+def _entity_tables(session: Session) -> dict[str, list[tuple]]:
+    """Every entity row, ids replaced by the names they point to (comparable across stores)."""
+    person = {p.id: (p.key, p.province, p.name, tuple(p.aliases))
+              for p in session.scalars(sa.select(PersonRow))}
+    org = {o.id: (o.key, o.province, o.district, o.name) for o in session.scalars(sa.select(OrganizationRow))}
+    unit = {u.id: (u.system, u.code) for u in session.scalars(sa.select(AdminUnitRow))}
+    url = {aid: key for aid, key in session.execute(sa.select(db.ArticleRow.id, db.ArticleRow.canonical_url))}
+    mentions = sorted(
+        (url[m.article_id], m.label, m.start, m.end, m.text, m.normalized, m.level, m.resolved,
+         person.get(m.person_id), org.get(m.organization_id), unit.get(m.unit_2024_id),
+         unit.get(m.unit_2025_id), sorted(m.extra.items()).__repr__())
+        for m in session.scalars(sa.select(EntityMentionRow)))
+    roles = sorted((person[r.person_id], url[r.article_id], r.role, r.seen_at.astimezone(UTC))
+                   for r in session.scalars(sa.select(PersonRoleRow)))
+    return {"mentions": mentions, "roles": roles, "people": sorted(person.values()),
+            "orgs": sorted(org.values()), "units": sorted(unit.values())}
+
+
+def test_a_batch_of_articles_stores_the_same_entities_as_one_article_after_another(db_url, tmp_path):
+    """``store_entities_many`` (the crawl's batch) against ``store_entities`` per article, on
+    real NukeViet pages that share people, offices and places; then a re-store of the batch
+    (an edit) replaces their mentions without duplicating anything."""
+    pages = ["103", *[str(n) for n in range(13, 25)]]
+    articles = [extract_article((FIXTURES / "nukeviet" / "articles" / f"{n}.html").read_bytes(),
+                                f"http://portal.example/{n}.html", fetched_at=FETCHED, family="nukeviet")
+                for n in pages]
+    stores = {}
+    for name, url in (("batch", db_url), ("one by one", f"sqlite:///{tmp_path / 'single.db'}")):
+        engine = db.open_database(url)
+        with Session(engine) as session, session.begin():
+            ids = [store_article(session, a) for a in articles]
+            items = [(i, entities_of(a)) for i, a in zip(ids, articles, strict=True)]
+            if name == "batch":
+                assert db.store_entities_many(session, items, fresh=True) > 0
+                db.store_entities_many(session, items)  # again: replaced, not added
+            else:
+                for article_id, entities in items:
+                    db.store_entities(session, article_id, entities)
+        with Session(engine) as session:
+            stores[name] = _entity_tables(session)
+        engine.dispose()
+    assert stores["batch"]["people"] and stores["batch"]["roles"] and stores["batch"]["units"]
+    assert stores["batch"] == stores["one by one"]

@@ -33,7 +33,7 @@ from crawler.db.entity_queries import (
     list_articles_mentioning,
     roles_of_person,
 )
-from crawler.db.entity_store import store_entities
+from crawler.db.entity_store import store_entities, store_entities_many
 from crawler.db.fetch_state import load_fetch_states, save_fetch_state
 from crawler.db.models import (
     ARTICLE_STATUSES,
@@ -147,6 +147,7 @@ __all__ = [
     "session_factory",
     "start_run",
     "store_entities",
+    "store_entities_many",
     "store_fetched",
     "upgrade",
     "upsert_article",

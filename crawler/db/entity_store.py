@@ -62,7 +62,10 @@ def _upsert(
     if not rows:
         return {}
     table = cast(sa.Table, model.__table__)
-    unique = list({tuple(r[k] for k in keys): r for r in rows}.values())
+    first: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for r in rows:  # the first spelling inserts the row, as one article after another would
+        first.setdefault(tuple(r[k] for k in keys), r)
+    unique = list(first.values())
     insert = _dialect_insert(session, table).on_conflict_do_nothing(index_elements=list(keys))
     session.execute(insert, unique)
     cols = [getattr(model, k) for k in keys]
@@ -73,13 +76,15 @@ def _upsert(
     return {k: row for row in found if (k := tuple(getattr(row, c) for c in keys)) in wanted}
 
 
-def _people(session: Session, entities: Entities, province: str) -> dict[int, PersonRow]:
-    """Person rows by ``id(mention)``; aliases grow with every spelling seen."""
+def _people(session: Session, articles: list[tuple[Entities, str]]) -> dict[int, PersonRow]:
+    """Person rows by ``id(mention)`` for (entities, source province) of some articles;
+    aliases grow with every spelling seen."""
     rows = [{"key": name_key(p.name), "province": province, "name": p.name,
-             "fold": fold(p.name), "aliases": []} for p in entities.people]  # fmt: skip
+             "fold": fold(p.name), "aliases": []} for entities, province in articles
+            for p in entities.people]  # fmt: skip
     found = _upsert(session, PersonRow, rows, ("key", "province"))
     out: dict[int, PersonRow] = {}
-    for person in entities.people:
+    for person, province in ((p, province) for entities, province in articles for p in entities.people):
         row = found[(name_key(person.name), province)]
         seen = [a for a in [person.name, *person.aliases] if a != row.name and a not in row.aliases]
         if seen:
@@ -88,12 +93,13 @@ def _people(session: Session, entities: Entities, province: str) -> dict[int, Pe
     return out
 
 
-def _orgs(session: Session, entities: Entities) -> dict[int, OrganizationRow]:
+def _orgs(session: Session, articles: list[Entities]) -> dict[int, OrganizationRow]:
+    orgs = [o for entities in articles for o in entities.organizations]
     rows = [{"key": name_key(o.name), "province": o.province or "", "district": o.district or "",
-             "name": o.name, "fold": fold(o.name)} for o in entities.organizations]  # fmt: skip
+             "name": o.name, "fold": fold(o.name)} for o in orgs]  # fmt: skip
     found = _upsert(session, OrganizationRow, rows, ("key", "province", "district"))
     out: dict[int, OrganizationRow] = {}
-    for org in entities.organizations:
+    for org in orgs:
         row = found[(name_key(org.name), org.province or "", org.district or "")]
         out.update({id(m): row for m in org.mentions})
     return out
@@ -123,14 +129,6 @@ def _units(session: Session, places: list[Mention]) -> dict[tuple[str, str], Adm
               for system, code in zip(("2024", "2025"), _unit_codes(m), strict=True) if code}
     rows = [row for system, code in sorted(wanted) if (row := _unit_row(system, code)) is not None]
     return _upsert(session, AdminUnitRow, rows, ("system", "code"))
-
-
-def _seen_at(session: Session, article_id: int) -> datetime:
-    stmt = sa.select(ArticleRow.published_at, ArticleRow.first_seen_at).where(ArticleRow.id == article_id)
-    found = session.execute(stmt).first()
-    if found is None:
-        raise LookupError(f"no article with id {article_id}")
-    return found[0] or found[1]
 
 
 def _mention_row(article_id: int, m: Mention, ids: dict[str, Any]) -> dict[str, Any]:
@@ -165,36 +163,51 @@ def store_entities(
     ``seen_at`` dates the roles; by default the article's ``published_at``, else its
     ``first_seen_at``. ``entities.source_province`` keys the people.
     """
-    if seen_at is None:
-        seen_at = _seen_at(session, article_id)
-    elif seen_at.tzinfo is None:
+    if seen_at is not None and seen_at.tzinfo is None:
         raise ValueError(f"seen_at must be timezone-aware, got naive {seen_at!r}")
-    session.execute(sa.delete(EntityMentionRow).where(EntityMentionRow.article_id == article_id))
-    session.execute(sa.delete(PersonRoleRow).where(PersonRoleRow.article_id == article_id))
-    people = _people(session, entities, entities.source_province or "")
-    orgs = _orgs(session, entities)
-    units = _units(session, [m for m in entities.mentions if m.label == "LOC"])
-    rows = []
-    for m in entities.mentions:
-        code_2024, code_2025 = _unit_codes(m) if m.label == "LOC" else (None, None)
-        u24, u25 = units.get(("2024", code_2024 or "")), units.get(("2025", code_2025 or ""))
-        person, org = people.get(id(m)), orgs.get(id(m))
-        rows.append(
-            _mention_row(
-                article_id,
-                m,
-                {
-                    "person_id": person.id if person else None,
-                    "organization_id": org.id if org else None,
-                    "unit_2024_id": u24.id if u24 else None,
-                    "unit_2025_id": u25.id if u25 else None,
-                },
-            )
-        )
+    dates = {article_id: seen_at} if seen_at else None
+    return store_entities_many(session, [(article_id, entities)], seen_at=dates)
+
+
+def store_entities_many(session: Session, items: list[tuple[int, Entities]], *,
+                        seen_at: dict[int, datetime] | None = None, fresh: bool = False) -> int:
+    """``store_entities`` for several articles with a fixed number of statements (the
+    crawl stores a batch's entities at once); returns the mentions stored. ``fresh``:
+    the articles were just inserted, so there are no old mentions or roles to delete."""
+    if not items:
+        return 0
+    ids = [article_id for article_id, _ in items]
+    dates = dict(seen_at or {})
+    missing = [i for i in ids if i not in dates]
+    if missing:
+        stmt = sa.select(ArticleRow.id, ArticleRow.published_at, ArticleRow.first_seen_at)
+        for article_id, published, first_seen in session.execute(stmt.where(ArticleRow.id.in_(missing))):
+            dates[article_id] = published or first_seen
+    for article_id in ids:
+        if article_id not in dates:
+            raise LookupError(f"no article with id {article_id}")
+    if not fresh:
+        session.execute(sa.delete(EntityMentionRow).where(EntityMentionRow.article_id.in_(ids)))
+        session.execute(sa.delete(PersonRoleRow).where(PersonRoleRow.article_id.in_(ids)))
+    people = _people(session, [(e, e.source_province or "") for _, e in items])
+    orgs = _orgs(session, [e for _, e in items])
+    units = _units(session, [m for _, e in items for m in e.mentions if m.label == "LOC"])
+    rows, roles = [], []
+    for article_id, entities in items:
+        for m in entities.mentions:
+            code_2024, code_2025 = _unit_codes(m) if m.label == "LOC" else (None, None)
+            u24, u25 = units.get(("2024", code_2024 or "")), units.get(("2025", code_2025 or ""))
+            person, org = people.get(id(m)), orgs.get(id(m))
+            rows.append(_mention_row(article_id, m, {
+                "person_id": person.id if person else None,
+                "organization_id": org.id if org else None,
+                "unit_2024_id": u24.id if u24 else None,
+                "unit_2025_id": u25.id if u25 else None,
+            }))
+        roles += _role_rows(article_id, entities, people, dates[article_id])
     # Core inserts (executemany): the ORM's bulk path costs several times more per row.
     if rows:
         session.connection().execute(sa.insert(cast(sa.Table, EntityMentionRow.__table__)), rows)
-    roles = _role_rows(article_id, entities, people, seen_at)
     if roles:
         session.connection().execute(sa.insert(cast(sa.Table, PersonRoleRow.__table__)), roles)
     session.flush()
