@@ -43,7 +43,7 @@ def fold(text: str) -> str:
 
 _FOLDED: dict[str, bytes] = {}  # lower-case word -> folded UTF-8 (Vietnamese has few syllables)
 _KEEPS_WORDS: dict[str, bool] = {}
-_CACHE_MAX = 200_000
+_CACHE_MAX = 50_000  # distinct Vietnamese syllables number a few thousand
 
 
 def _keeps_words(c: str) -> bool:
