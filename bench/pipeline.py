@@ -13,8 +13,11 @@ provnews runs as ``provnews crawl`` does (``crawler.cli.crawl._crawl``: same set
 migrations, summary), with ``--backfill`` so it walks every listing as (a) does, and the
 bench registry file in PROVNEWS_REGISTRY_FILES. Measured per child: article pages fetched /
 wall time, CPU (user+sys of the child and its reaped workers, ``os.wait4``) per page, peak
-RSS (the larger of ``ru_maxrss`` and the sampled sum over the child's process tree) and that
-sum (``/proc/<pid>/status``) when the fetched count first passes each ``--rss-at`` mark.
+RSS (the larger of ``ru_maxrss`` and the sampled sum over the child's process tree: pages
+shared by the crawl process and its workers counted once per process), peak PSS (the same
+tree's proportional set size, shared pages divided among their sharers: the memory really
+held) and the RSS sum (``/proc/<pid>/status``) when the fetched count first passes each
+``--rss-at`` mark. The CPU split is the crawl process's own and its workers' (b-d).
 
 Run: ``.venv/bin/python bench/pipeline.py [--pages 20000] [--only a,b] [--concurrency 16]``.
 """
@@ -60,6 +63,7 @@ class Result:
     wall: float = 0.0
     cpu: float = 0.0
     maxrss_kb: int = 0
+    maxpss_kb: int = 0
     rss_at: dict[int, int] = field(default_factory=dict)
     note: str = ""
     cpu_split: tuple[float, float] | None = None
@@ -76,8 +80,8 @@ def scrapy_settings(concurrency: int, items: int) -> dict:
     }
 
 
-def _rss_kb(pid: int) -> int:
-    """Resident memory of ``pid`` and all its descendants (an extraction pool's workers count)."""
+def _tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants (an extraction pool's workers count)."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -85,17 +89,36 @@ def _rss_kb(pid: int) -> int:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    total, todo = 0, [pid]
+    out, todo = [], [pid]
     while todo:
         p = todo.pop()
+        out.append(p)
         todo += children.get(p, [])
+    return out
+
+
+def _sum_field(pids: list[int], path: str, field: str) -> int:
+    total = 0
+    for p in pids:
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{p}/{path}").read_text().splitlines():
+                if line.startswith(field):
                     total += int(line.split()[1])
         except OSError:
             pass
     return total
+
+
+def _rss_kb(pid: int) -> int:
+    """Resident memory of the process tree, summed: pages shared between the processes
+    (the interpreter, lxml, SQLite...) count once per process, so this overstates."""
+    return _sum_field(_tree(pid), "status", "VmRSS:")
+
+
+def _pss_kb(pid: int) -> int:
+    """Proportional set size of the process tree: each shared page divided among the
+    processes sharing it, so the sum is the memory the crawl really holds."""
+    return _sum_field(_tree(pid), "smaps_rollup", "Pss:")
 
 
 def measure(variant: str, cmd: list[str], marks: list[int], timeout: float) -> tuple[Result, str]:
@@ -126,13 +149,14 @@ def measure(variant: str, cmd: list[str], marks: list[int], timeout: float) -> t
         assert proc.stdout is not None
         out.append(proc.stdout.read())
 
-    last_rss, peak = [0], [0]
+    last_rss, peak, peak_pss = [0], [0], [0]
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.25):
             last_rss[0] = _rss_kb(proc.pid) or last_rss[0]
             peak[0] = max(peak[0], last_rss[0])
+            peak_pss[0] = max(peak_pss[0], _pss_kb(proc.pid))
 
     threads = [threading.Thread(target=f, daemon=True) for f in (read_err, read_out, sample)]
     for t in threads:
@@ -149,6 +173,7 @@ def measure(variant: str, cmd: list[str], marks: list[int], timeout: float) -> t
     result.cpu = usage.ru_utime + usage.ru_stime
     # ru_maxrss is the largest single process; the sampled sum covers a worker pool too.
     result.maxrss_kb = max(usage.ru_maxrss, peak[0])
+    result.maxpss_kb = peak_pss[0]
     final = json.loads(out[0].strip().splitlines()[-1]).get("fetched", 0) if out and out[0].strip() else 0
     for mark in marks:  # passed after the last progress line: the last sample before exit
         if mark not in result.rss_at and final >= mark:
@@ -254,7 +279,7 @@ def split(r: Result) -> str:
 def table(results: list[Result], marks: list[int]) -> str:
     base = next((r for r in results if r.variant == "a" and r.fetched), None)
     header = ["variant", "articles", "wall s", "pages/s", "× a", "CPU ms/page", "× a", "crawl + workers",
-              "peak RSS MB", "× a",
+              "peak RSS MB", "× a", "peak PSS MB",
               *[f"RSS@{m} MB" for m in marks]]
     rows = []
     for r in results:
@@ -269,7 +294,7 @@ def table(results: list[Result], marks: list[int]) -> str:
         rows.append([f"{r.variant}  {VARIANTS[r.variant]}", r.fetched or "–", f"{r.wall:.1f}",
                      f"{pps:.1f}" if pps else "–", ratio(pps, bpps), f"{cpu:.2f}" if cpu else "–",
                      ratio(cpu, bcpu), split(r), _mb(r.maxrss_kb),
-                     ratio(r.maxrss_kb, base.maxrss_kb if base else 0),
+                     ratio(r.maxrss_kb, base.maxrss_kb if base else 0), _mb(r.maxpss_kb),
                      *[_mb(r.rss_at.get(m)) for m in marks]])
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     lines = ["| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
