@@ -177,6 +177,20 @@ def db_rows(pages: dict[str, list[tuple[str, bytes]]], work: Path) -> tuple[list
                               http_status=200, discovered_via="sitemap", seen_at=NOW)
     ours = len(items) / (time.perf_counter() - t)
     engine.dispose()
+    from crawler import dedupe
+
+    bulk_engine = db.open_database(f"sqlite:///{work / 'bulk.db'}")
+    with Session(bulk_engine) as s, s.begin():
+        bulk_site = db.ensure_site(s, site)
+    fetched = [db.Fetched(article=art, raw_html=h, encoding="utf-8", http_status=200,
+                          discovered_via="sitemap", seen_at=NOW, sketch=dedupe.sketch(art.text))
+               for _u, h, art in items]
+    t = time.perf_counter()
+    for i in range(0, len(fetched), 50):  # the crawl's batches: store_fetched, 1 txn each
+        with Session(bulk_engine) as s, s.begin():
+            db.store_fetched(s, site_id=bulk_site, run_id=None, items=fetched[i:i + 50])
+    bulk = len(items) / (time.perf_counter() - t)
+    bulk_engine.dispose()
 
     naive_engine = sa.create_engine(f"sqlite:///{work / 'naive.db'}")
     Base.metadata.create_all(naive_engine)
@@ -195,10 +209,13 @@ def db_rows(pages: dict[str, list[tuple[str, bytes]]], work: Path) -> tuple[list
     batched = len(items) / (time.perf_counter() - t)
     naive_engine.dispose()
     return [
-        ["db writes, SQLite (upsert_article, 1 txn)", "articles/s", f"{ours:,.0f}",
-         f"{len(items)} articles",
-         "naive: 1 ORM commit per article", f"{naive:,.0f}", f"{ours / naive:.1f}×", ""],
-        ["", "", "", "", "batched core insert, 1 txn", f"{batched:,.0f}", f"{ours / batched:.2f}×", ""],
+        ["db writes, SQLite: store_fetched (the crawl's path)", "articles/s", f"{bulk:,.0f}",
+         f"{len(items)} new articles, batches of 50, with versions, sketches, duplicate links",
+         "naive: 1 ORM commit per article", f"{naive:,.0f}", f"{bulk / naive:.1f}×", ""],
+        ["", "", "", "", "batched core insert, 1 txn (no versions/sketches)", f"{batched:,.0f}",
+         f"{bulk / batched:.2f}×", ""],
+        ["db writes, SQLite: upsert_article per article", "articles/s", f"{ours:,.0f}",
+         "the race-safe per-article path, 1 txn", "", "", "", ""],
     ], url
 
 
