@@ -262,3 +262,27 @@ def test_a_row_inserted_by_another_writer_meanwhile_is_not_duplicated(postgres_u
     engine.dispose()
     other.dispose()
     _reset_schema(postgres_url)
+
+
+def test_a_batch_with_one_unstorable_page_stores_the_others_and_records_that_one(tmp_path):
+    """The crawl worker's batch: when the batch's transaction fails, every page is stored
+    on its own, so the bad one costs only itself and is reported as a store error."""
+    from crawler.batch import BatchJob, PageIn, write_batch
+
+    url = f"sqlite:///{tmp_path / 'batch.db'}"
+    engine = db.open_database(url)
+    with Session(engine) as session, session.begin():
+        site_id = db.ensure_site(session, load_registry()["portal_example"])
+        run_id = db.start_run(session, site_id, T0)
+    pages = [PageIn(f"http://portal.example/x-{i}.html", raw(i), "utf-8", 200, T0, via)
+             for i, via in (("13", "listing"), ("14", "not-a-channel"), ("15", "sitemap"))]
+    result = write_batch(BatchJob(db_url=url, site_id=site_id, run_id=run_id, pages=pages,
+                                  family="nukeviet"))
+    assert result.outcomes == {"new": 2}
+    failed = [(f["url"], f["kind"]) for f in result.failures]
+    assert failed == [("http://portal.example/x-14.html", "store_error")]
+    assert "discovered_via" in result.failures[0]["message"]
+    with Session(engine) as session:
+        stored = set(session.scalars(sa.select(db.ArticleRow.url)))
+    assert stored == {"http://portal.example/x-13.html", "http://portal.example/x-15.html"}
+    engine.dispose()
