@@ -36,12 +36,10 @@ from crawler.items import GoneItem, PageItem
 from crawler.registry import Site
 
 logger = logging.getLogger(__name__)
-BATCHES_PER_WORKER = 2
-"""Batches queued per worker before a flush waits (back-pressure: bounded memory)."""
-BATCHES_PER_WORKER_LIFE = 100
-"""A worker is replaced after this many batches (~5,000 pages): whatever a long crawl
-makes a worker's heap grow by (allocator fragmentation from 60-100 KB pages, parser and
-statement caches) is given back; a new worker costs about a second of CPU."""
+BATCHES_PER_WORKER = 1
+"""Batches in flight per worker (the one it is on included) before a flush waits:
+back-pressure, so pages wait in bounded memory. Each worker trims its heap after every
+batch (``crawler.batch``), so it lives for the whole crawl without growing."""
 
 
 class WorkerPool:
@@ -59,8 +57,7 @@ class WorkerPool:
     def acquire(cls, workers: int, entities: bool) -> ProcessPoolExecutor:
         if cls._pool is None:
             cls._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=worker_init, initargs=(entities,),
-                                            max_tasks_per_child=BATCHES_PER_WORKER_LIFE)
+                                            initializer=worker_init, initargs=(entities,))
             cls._limit = workers * BATCHES_PER_WORKER
         cls._users += 1
         return cls._pool
@@ -123,7 +120,7 @@ class StoreArticlePipeline:
         self.keep_html = settings.getbool("PROVNEWS_STORE_RAW_HTML", True)
         self.group_duplicates = settings.getbool("PROVNEWS_NEAR_DUPLICATES", True)
         self.entities = settings.getbool("PROVNEWS_ENTITIES", True)
-        self.batch_size = max(1, settings.getint("PROVNEWS_STORE_BATCH", 50))
+        self.batch_size = max(1, settings.getint("PROVNEWS_STORE_BATCH", 25))
         self.flush_seconds = settings.getfloat("PROVNEWS_STORE_FLUSH_SECONDS", 0.5)
         self.outcomes: Counter[str] = Counter()
         self.pending: list[PageIn | GoneIn] = []

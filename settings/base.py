@@ -83,7 +83,7 @@ PROVNEWS_NEAR_DUPLICATES = True
 # The crawl process itself mostly waits on the network; parsing is the CPU work.
 PROVNEWS_WORKERS = "auto"
 # Articles written per database transaction, and the longest a stored item waits.
-PROVNEWS_STORE_BATCH = 50
+PROVNEWS_STORE_BATCH = 25
 PROVNEWS_STORE_FLUSH_SECONDS = 0.5
 # Keep the raw HTML of each article (compressed) so history can be re-parsed.
 PROVNEWS_STORE_RAW_HTML = True
