@@ -101,7 +101,7 @@ def write_batch(job: BatchJob) -> BatchResult:
     engine = _engine(job.db_url)
     try:
         with Session(engine) as session, session.begin():
-            outcomes = _write(session, job, extracted, result.stats)
+            outcomes: list[str | None] = list(_write(session, job, extracted, result.stats))
     except Exception:
         logger.exception("a batch of %d pages failed; storing them one by one", len(extracted))
         outcomes = [_write_alone(engine, job, page, res, result) for page, res in extracted]

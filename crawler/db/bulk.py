@@ -49,7 +49,8 @@ class Fetched:
     """One fetched and extracted article page, as ``store_fetched`` takes it."""
 
     article: Article
-    raw_html: bytes
+    raw_html: bytes | None
+    """The page as fetched; empty stores no HTML; None keeps what is stored (re-processing)."""
     encoding: str | None
     http_status: int
     discovered_via: str | None
@@ -313,7 +314,8 @@ def _group_new(session: Session, new: list[tuple[int, list[int] | None]]) -> dic
         signatures.update({c: dedupe.signature_from_rows(r) for c, r in stored_rows.items()})
         roots.update(session.execute(sa.select(_ARTICLE.c.id, _ARTICLE.c.duplicate_of_id)
                                      .where(_ARTICLE.c.id.in_(chunk))).all())
-    links, groups = [], {}
+    links: list[dict[str, Any]] = []
+    groups: dict[int, int] = {}
     for aid, _rows in new:
         best = max(((dedupe.similarity(signatures[aid], signatures.get(c, [])), c)
                     for c in picked[aid]), default=(0.0, None))
