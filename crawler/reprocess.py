@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.util
-import os
 from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -26,6 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from crawler import db
+from crawler.batch import worker_count
 from crawler.db.engine import create_engine_for
 from crawler.discovery import normalize_url
 from crawler.enrich import PageJob, PageResult, process_page, warm_up
@@ -62,13 +62,6 @@ class Changed:
     """The raw HTML when the article's key moved (a new row needs it), else None: the
     stored HTML stays as it is, not recompressed."""
     result: PageResult
-
-
-def default_workers() -> int:
-    """The CPUs this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def extract_stored(job: PageJob) -> Article:
@@ -186,7 +179,7 @@ def reprocess(db_url: str | None, *, site_key: str | None = None, workers: int |
     url = db.resolve_database_url(db_url)
     engine = db.open_database(url)
     counts: Counter[str] = Counter()
-    workers = default_workers() if workers is None else workers
+    workers = worker_count("auto") if workers is None else workers
     try:
         if workers > 0 and _at_least(engine, site_key, IN_PROCESS_BELOW):
             results = _in_pool(engine, url, site_key, workers, batch, entities)

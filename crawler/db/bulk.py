@@ -30,11 +30,11 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from crawler import dedupe, revisit
+from crawler import dedupe
 from crawler.db.duplicates import CANDIDATES, link_near_duplicates
 from crawler.db.models import DISCOVERY_SOURCES, ArticleRow, ArticleSketchRow, ArticleVersionRow
 from crawler.db.store import _aware, _content, _dialect_insert, content_hash, upsert_article
-from crawler.db.versions import VERSIONED_FIELDS, _fields, field_diff
+from crawler.db.versions import VERSIONED_FIELDS, _fields, field_diff, sighting_values
 from crawler.extract.model import Article
 
 _ARTICLE = cast(sa.Table, ArticleRow.__table__)
@@ -120,12 +120,6 @@ class _Known:
     version_count: int
 
 
-def _revisit_values(first_seen_at: datetime, seen_at: datetime) -> dict[str, Any]:
-    """What ``versions.after_upsert`` sets on every sighting."""
-    return {"status": "active", "removed_at": None, "missing_checks": 0,
-            "next_check_at": revisit.next_check_at(first_seen_at, seen_at)}
-
-
 def _later_seen() -> sa.ColumnElement[Any]:
     col = _ARTICLE.c
     seen = sa.bindparam("b_seen", type_=col.last_seen_at.type)
@@ -153,7 +147,7 @@ def _touch_unchanged(session: Session, items: list[Fetched], keys: list[str], di
     params = []
     for i in same:
         known, item = stored[keys[i]], items[i]
-        revisit_values = _revisit_values(known.first_seen_at, item.seen_at)
+        revisit_values = sighting_values(known.first_seen_at, item.seen_at)
         params.append({"b_id": known.id, "b_digest": digests[i], "b_seen": item.seen_at,
                        "b_identity": item.identity, **{f"b_{k}": v for k, v in revisit_values.items()}})
     stmt = (sa.update(_ARTICLE)
@@ -191,7 +185,7 @@ def _update_changed(session: Session, run_id: int | None, items: list[Fetched], 
                 content["identity"] = item.identity
             params.append({"b_id": known.id, "b_old": known.digest, "b_version": known.version_count,
                            "b_seen": item.seen_at, "version_count": known.version_count + 1,
-                           **content, **_revisit_values(known.first_seen_at, item.seen_at)})
+                           **content, **sighting_values(known.first_seen_at, item.seen_at)})
         names = [k for k in params[0] if not k.startswith("b_")]
         if any(set(p) != set(params[0]) for p in params):  # identity given for some only
             for p in params:
@@ -263,7 +257,7 @@ def _insert_new(session: Session, site_id: int, run_id: int | None, items: list[
                    discovered_via=item.discovered_via, first_seen_at=item.seen_at,
                    last_seen_at=item.seen_at, version_count=1, duplicate_of_id=None,
                    duplicate_similarity=None, source_modified_at=None,
-                   **_revisit_values(item.seen_at, item.seen_at))
+                   **sighting_values(item.seen_at, item.seen_at))
         rows.append(row)
     insert = _dialect_insert(session, _ARTICLE).on_conflict_do_nothing(index_elements=["canonical_url"])
     inserted = {key: article_id for article_id, key in session.execute(

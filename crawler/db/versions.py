@@ -51,6 +51,12 @@ def _fields(article: Article) -> dict[str, object]:
     return {name: getattr(article, name) for name in VERSIONED_FIELDS}
 
 
+def sighting_values(first_seen_at: datetime, seen_at: datetime) -> dict[str, Any]:
+    """What every sighting of a stored article sets: active again, the revisit schedule."""
+    return {"status": "active", "removed_at": None, "missing_checks": 0,
+            "next_check_at": revisit.next_check_at(first_seen_at, seen_at)}
+
+
 def after_upsert(session: Session, row: Any, outcome: str, article: Article, *,
                  run_id: int | None, digest: str, seen_at: datetime) -> None:
     """Record the version (v1 when new, vN+1 with a diff when updated) and reschedule.
@@ -58,10 +64,7 @@ def after_upsert(session: Session, row: Any, outcome: str, article: Article, *,
     ``row`` is ``(id, first_seen_at, version_count)`` as the upsert's RETURNING gave it.
     """
     article_id, first_seen_at, version_count = row
-    values: dict[str, object] = {
-        "status": "active", "removed_at": None, "missing_checks": 0,
-        "next_check_at": revisit.next_check_at(first_seen_at, seen_at),
-    }
+    values: dict[str, object] = sighting_values(first_seen_at, seen_at)
     if outcome in ("new", "updated"):
         version = 1 if outcome == "new" else version_count + 1
         diff = None
