@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
+import zstandard
 from sqlalchemy.orm import Session
 
 from crawler import db
@@ -209,16 +210,27 @@ def test_raw_html_is_stored_compressed_and_round_trips(session, site_id):
     upsert(session, site_id, make_article(), T0, raw_html=page)
     row = article_rows(session)[0]
     assert row.raw_html != page and len(row.raw_html) < len(page) // 10
-    assert zlib.decompress(row.raw_html) == page
+    assert zstandard.ZstdDecompressor().decompress(row.raw_html) == page  # a plain zstd frame
     assert db.decompress_html(row) == page
     assert db.decoded_html(row) == page.decode("utf-8")
 
 
-def test_decompress_html_accepts_gzip_and_missing_html():
+def test_decompress_html_reads_what_earlier_versions_stored_and_missing_html():
     import gzip
 
+    assert db.decompress_html(zlib.compress(HTML, 1)) == HTML  # rows written before zstd
+    assert db.decompress_html(zlib.compress(HTML, 9)) == HTML
     assert db.decompress_html(gzip.compress(HTML)) == HTML
     assert db.decompress_html(None) is None
+
+
+def test_compression_is_safe_from_several_threads():
+    from crawler.db.store import compress_html
+
+    pages = [HTML * n for n in range(1, 40)]
+    with ThreadPoolExecutor(4) as pool:
+        packed = list(pool.map(compress_html, pages))
+        assert list(pool.map(db.decompress_html, packed)) == pages
 
 
 def test_run_start_finish_with_error_records(session, site_id):

@@ -99,7 +99,7 @@ class ArticleRow(Base):
     content_hash: Mapped[str] = mapped_column(sa.String(64))
     """Hex sha256 of the NFC title and text (see ``store.content_hash``)."""
     raw_html: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
-    """The response body exactly as fetched, zlib-compressed."""
+    """The response body exactly as fetched, zstd-compressed (older rows hold zlib: both are read)."""
     raw_encoding: Mapped[str | None] = mapped_column(sa.String(64))
     http_status: Mapped[int | None]
     first_seen_at: Mapped[datetime]

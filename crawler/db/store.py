@@ -7,12 +7,14 @@ transaction and commits. Times are passed in (aware); nothing here reads the clo
 from __future__ import annotations
 
 import hashlib
+import threading
 import unicodedata
 import zlib
 from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
 import sqlalchemy as sa
+import zstandard
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -149,15 +151,31 @@ def content_hash(title: str | None, text: str | None, published_at: datetime | N
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_ZSTD = threading.local()  # (de)compressor objects are not thread-safe: one per thread
+
+
+def _zstd() -> tuple[zstandard.ZstdCompressor, zstandard.ZstdDecompressor]:
+    pair = getattr(_ZSTD, "pair", None)
+    if pair is None:
+        pair = _ZSTD.pair = (zstandard.ZstdCompressor(level=1), zstandard.ZstdDecompressor())
+    return pair
+
+
 def compress_html(raw_html: bytes) -> bytes:
-    return zlib.compress(raw_html, 1)  # level 6 costs 2.5x the CPU (2.6 vs 1.0 ms for 80 KB) for 14 % less
+    """A zstd frame (level 1). On 80 KB portal pages it takes 0.17 ms and shrinks 4.5x;
+    zlib level 1, used before, took 0.63 ms for 4.25x (bench: 400 generated pages)."""
+    return _zstd()[0].compress(raw_html)
 
 
 def decompress_html(row: ArticleRow | bytes | None) -> bytes | None:
-    """The raw HTML bytes as fetched (zlib or gzip stored) of an article row."""
+    """The raw HTML bytes as fetched of an article row: zstd, or zlib or gzip as stored
+    by earlier versions."""
     data = row if isinstance(row, bytes | None) else row.raw_html
     if data is None:
         return None
+    if data[:4] == _ZSTD_MAGIC:  # a zlib header starts 0x78, gzip 0x1f 0x8b
+        return _zstd()[1].decompress(data)
     return zlib.decompress(data, wbits=47)  # 32 + 15: accept zlib or gzip headers
 
 
