@@ -250,16 +250,7 @@ class StoreArticlePipeline:
                     message=f["message"],
                     at=f["at"],
                 )
-            for url, (etag, modified, status_code) in getattr(spider, "validators_seen", {}).items():
-                db.save_fetch_state(
-                    session,
-                    self.site_id,
-                    url,
-                    etag=etag,
-                    last_modified=modified,
-                    http_status=status_code,
-                    at=now,
-                )
+            db.save_fetch_states(session, self.site_id, getattr(spider, "validators_seen", {}), at=now)
             db.record_source_modified(session, self.site_id, getattr(spider, "sitemap_lastmods", {}))
             db.finish_run(
                 session,

@@ -357,3 +357,17 @@ def test_concurrent_upserts_of_one_article_store_one_row(engine, site_id, sessio
         outcomes = [r for results in pool.map(worker, range(4)) for r in results]
     assert sorted(outcomes) == ["new"] + ["unchanged"] * 19
     assert db.count_articles(session) == 1
+
+
+def test_fetch_states_are_saved_together_and_replaced(session, site_id):
+    db.save_fetch_states(session, site_id, {
+        "https://a.example/rss": ('"v1"', None, 200),
+        "https://a.example/sitemap.xml": (None, "Mon, 03 Nov 2025 01:00:00 GMT", 200),
+    }, at=T0)
+    newer = {"https://a.example/rss": ('"v2"', "Tue, 04 Nov 2025 01:00:00 GMT", 200)}
+    db.save_fetch_states(session, site_id, newer, at=T0 + timedelta(days=1))
+    db.save_fetch_states(session, site_id, {}, at=T0)  # nothing to save: no statement
+    assert db.load_fetch_states(session, site_id) == {
+        "https://a.example/rss": ('"v2"', "Tue, 04 Nov 2025 01:00:00 GMT"),
+        "https://a.example/sitemap.xml": (None, "Mon, 03 Nov 2025 01:00:00 GMT"),
+    }

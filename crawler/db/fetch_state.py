@@ -25,9 +25,23 @@ def load_fetch_states(session: Session, site_id: int) -> dict[str, tuple[str | N
 def save_fetch_state(session: Session, site_id: int, url: str, *, etag: str | None,
                      last_modified: str | None, http_status: int, at: datetime) -> None:
     """Insert or replace the validators of one URL."""
+    save_fetch_states(session, site_id, {url: (etag, last_modified, http_status)}, at=at)
+
+
+def save_fetch_states(session: Session, site_id: int,
+                      validators: dict[str, tuple[str | None, str | None, int]], *, at: datetime) -> None:
+    """Insert or replace the validators ``{url: (etag, last_modified, http_status)}`` of
+    many URLs: one executemany (a crawl ends with one per listing and sitemap page)."""
+    if not validators:
+        return
     from crawler.db.store import _dialect_insert
 
-    values = {"site_id": site_id, "etag": etag, "last_modified": last_modified,
-              "http_status": http_status, "fetched_at": at}
-    stmt = _dialect_insert(session, _TABLE).values(url=url, **values)
-    session.execute(stmt.on_conflict_do_update(index_elements=["url"], set_=values))
+    insert = _dialect_insert(session, _TABLE)
+    names = ("site_id", "etag", "last_modified", "http_status", "fetched_at")
+    stmt = insert.on_conflict_do_update(index_elements=["url"],
+                                        set_={n: insert.excluded[n] for n in names})
+    session.connection().execute(stmt, [
+        {"url": url, "site_id": site_id, "etag": etag, "last_modified": modified,
+         "http_status": status, "fetched_at": at}
+        for url, (etag, modified, status) in validators.items()
+    ])
