@@ -72,9 +72,15 @@ def article_identity(url: str, id_pattern: str | None) -> str:
     return normalize_url(url)
 
 
-def article_links(html: str, page_url: str, pattern: str | None) -> list[str]:
+def as_selector(html: str | Selector) -> Selector:
+    """The page as a selector: ``html`` itself when it is one already (a response's
+    ``selector``, parsed once for all of a listing page's lookups)."""
+    return html if isinstance(html, Selector) else Selector(text=html)
+
+
+def article_links(html: str | Selector, page_url: str, pattern: str | None) -> list[str]:
     """Article URLs linked from a listing page, in page order, without duplicates."""
-    sel = Selector(text=html)
+    sel = as_selector(html)
     seen: dict[str, None] = {}
     for href in sel.css("a::attr(href)").getall():
         href = href.strip()
@@ -86,9 +92,9 @@ def article_links(html: str, page_url: str, pattern: str | None) -> list[str]:
     return list(seen)
 
 
-def next_page(html: str, page_url: str) -> str | None:
+def next_page(html: str | Selector, page_url: str) -> str | None:
     """The URL of the next listing page (``rel=next`` or a pagination "next" link)."""
-    sel = Selector(text=html)
+    sel = as_selector(html)
     href = sel.css('link[rel="next"]::attr(href), a[rel="next"]::attr(href)').get()
     if not href:
         for link in sel.css(".pagination a, .paging a, .pager a, nav.pagination a"):

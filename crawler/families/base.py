@@ -123,14 +123,14 @@ class Family:
         """The extraction parser of the current version."""
         return self.version_for().parser
 
-    def next_page(self, html: str, url: str) -> str | None:
+    def next_page(self, html: str | Selector, url: str) -> str | None:
         """The next listing page: the family's own link first, then the generic rules."""
-        sel = Selector(text=html)
+        sel = discovery.as_selector(html)
         for css in self.discovery.next_page_css:
             href = sel.css(css).get()
             if href and not href.startswith(("#", "javascript:")):
                 return discovery.normalize_url(urljoin(url, href))
-        return discovery.next_page(html, url)
+        return discovery.next_page(sel, url)
 
     def article_id(self, url: str) -> str | None:
         """The article id in a URL, when the family puts one there."""

@@ -208,13 +208,14 @@ class ArticleSpider(Spider):
         if not hasattr(response, "text"):
             self._record(response.url, "not_html", response.status, "listing is not HTML", response.meta)
             return
-        links = discovery.article_links(response.text, response.url, self.site.article_pattern)
+        tree = response.selector  # parsed once, for the links and the next page
+        links = discovery.article_links(tree, response.url, self.site.article_pattern)
         before = self.crawler.stats.get_value("provnews/discovered_new", 0)
         yield from self._article_requests(links, "listing")
         found_new = self.crawler.stats.get_value("provnews/discovered_new", 0) > before
         known_pages = response.meta.get("known_pages", 0) + (0 if found_new else 1)
         page = response.meta["page"]
-        nxt = self.family.next_page(response.text, response.url)
+        nxt = self.family.next_page(tree, response.url)
         go_on = self.backfill or known_pages <= self.margin
         if links and nxt and page < self.max_pages and go_on:
             req = self._discovery_request(nxt, self.parse_listing, "listing", page + 1)
