@@ -47,6 +47,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Retry with exponential backoff instead of Scrapy's immediate retry.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    # Meta refresh without decoding every page that has none (same redirects as Scrapy's).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.MetaRefreshMiddleware": 580,
 }
 
 ITEM_PIPELINES = {

@@ -51,3 +51,54 @@ def test_site_overrides_reach_the_crawl_settings():
     assert settings.getbool("ROBOTSTXT_OBEY") is False
     assert settings.getdict("DOWNLOAD_SLOTS")["portal.example"] == {"concurrency": 1, "delay": 2.5}
     assert build_settings("prod").getbool("ROBOTSTXT_OBEY") is True  # the base is untouched
+
+
+def _meta_refresh_outcomes(bodies: list[tuple[bytes, dict]]) -> list[tuple[str, str | None]]:
+    """What provnews' and Scrapy's meta-refresh middlewares make of each body."""
+    from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as Scrapys
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    from crawler.middlewares import MetaRefreshMiddleware as Ours
+
+    crawler = get_crawler()
+    ours, scrapys = Ours.from_crawler(crawler), Scrapys.from_crawler(crawler)
+    out = []
+    for body, headers in bodies:
+        request = Request("https://portal.example/tin-tuc/a-1.html")
+        got = []
+        for mw in (ours, scrapys):
+            response = HtmlResponse(request.url, body=body, headers=headers, request=request)
+            result = mw.process_response(request, response)
+            got.append(result.url if isinstance(result, Request) else None)
+        out.append((got[0], got[1]))
+    return out
+
+
+def test_meta_refresh_redirects_as_scrapys_own_middleware_does():
+    refresh = '<meta http-equiv="{}" content="0; url=/tin-tuc/moi-2.html">'
+    head = "<html><head><meta charset='{}'>" + refresh + "</head><body>Tin mới</body></html>"
+    cases = [
+        (head.format("utf-8", "refresh").encode(), {}),
+        (head.format("utf-8", "REFRESH").encode(), {}),  # any case
+        (head.format("windows-1258", "Refresh").replace("ớ", "ơ\u0301").encode("cp1258"), {}),
+        ("\ufeff".encode("utf-16-le") + head.format("utf-16", "refresh").encode("utf-16-le"), {}),
+        (head.format("utf-8", "refresh").encode("utf-16"), {b"Content-Type": b"text/html; charset=utf-16"}),
+        (("<html><body>" + "ờ" * 5000 + refresh.format("refresh") + "</body></html>").encode(), {}),  # too late
+        (("<p>" + "x" * 4000 + refresh.format("refresh")).encode(), {}),  # within 4,096 characters
+        (b"<html><head><title>Tin</title></head><body>no redirect here</body></html>", {}),
+        (b"<html><head><meta http-equiv='refresh' content='30'></head></html>", {}),  # reload only
+    ]
+    outcomes = _meta_refresh_outcomes(cases)
+    assert [ours for ours, _ in outcomes] == [scrapys for _, scrapys in outcomes]
+    assert outcomes[0][0] == "https://portal.example/tin-tuc/moi-2.html"
+    assert sum(1 for ours, _ in outcomes if ours) == 6  # the cases above that redirect
+
+
+def test_meta_refresh_agrees_with_scrapy_on_real_pages():
+    from pathlib import Path
+
+    pages = sorted(Path(__file__).parent.joinpath("fixtures").rglob("*.html"))
+    assert len(pages) > 50
+    outcomes = _meta_refresh_outcomes([(p.read_bytes(), {}) for p in pages])
+    assert all(ours == scrapys for ours, scrapys in outcomes)
