@@ -16,7 +16,7 @@ from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import discovery, families, revisit
@@ -205,7 +205,7 @@ class ArticleSpider(Spider):
         assert self.site is not None
         if self._unusable(response):
             return
-        if not hasattr(response, "text"):
+        if not isinstance(response, TextResponse):
             self._record(response.url, "not_html", response.status, "listing is not HTML", response.meta)
             return
         tree = response.selector  # parsed once, for the links and the next page
