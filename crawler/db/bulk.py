@@ -242,6 +242,22 @@ def _one(session: Session, site_id: int, run_id: int | None, item: Fetched, key:
     return Stored(outcome, article_id, group)
 
 
+def _insert_plain(session: Session, table: sa.Table, columns: tuple[str, ...],
+                  rows: list[tuple[Any, ...]]) -> None:
+    """INSERT rows of plain integers straight through the driver's executemany: the
+    80 sketch rows per article cost more in SQLAlchemy's per-row parameter processing
+    (~0.35 ms per article) than in the database. Only for columns without type
+    processing (the values go to the driver as they are)."""
+    if not rows:
+        return
+    conn = session.connection()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"  # psycopg takes %s too
+    quote = conn.dialect.identifier_preparer
+    sql = (f"INSERT INTO {quote.format_table(table)} ({', '.join(map(quote.quote, columns))}) "  # noqa: S608 (names from the model)
+           f"VALUES ({', '.join([mark] * len(columns))})")
+    conn.exec_driver_sql(sql, rows)
+
+
 def _insert_new(session: Session, site_id: int, run_id: int | None, items: list[Fetched],
                 keys: list[str], digests: list[str], first: dict[str, int]) -> list[tuple[int, Stored]]:
     if not first:
@@ -318,8 +334,8 @@ def _group_new(session: Session, new: list[tuple[int, list[int] | None]]) -> dic
         group = groups.get(best[1]) or roots.get(best[1]) or best[1]
         groups[aid] = group
         links.append({"aid": aid, "group": group, "similarity": round(best[0], 3)})
-    session.execute(sa.insert(_SKETCH), [{"article_id": aid, "hash": h}
-                                         for aid, rows in new for h in rows or ()])
+    _insert_plain(session, _SKETCH, ("article_id", "hash"),
+                  [(aid, h) for aid, rows in new for h in rows or ()])
     if links:
         session.connection().execute(
             sa.update(_ARTICLE).where(_ARTICLE.c.id == sa.bindparam("aid"))
