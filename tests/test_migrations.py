@@ -62,13 +62,14 @@ def test_downgrade_to_base_and_upgrade_again(db_url):
     assert _tables(db_url) == TABLES
 
 
-def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(tmp_path):
+def test_sqlite_connections_use_wal_synchronous_normal_foreign_keys_and_busy_timeout(tmp_path):
     engine = db.open_database(f"sqlite:///{tmp_path / 'x.db'}")
     try:
         with engine.connect() as connection:
             pragma = lambda name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
             assert pragma("journal_mode") == "wal"
             assert pragma("foreign_keys") == 1
+            assert pragma("synchronous") == 1  # NORMAL
             assert pragma("busy_timeout") == db.engine.SQLITE_BUSY_TIMEOUT_MS
     finally:
         engine.dispose()
