@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from crawler import dedupe
 from crawler.discovery import normalize_url
 from crawler.extract import extract_article
 from crawler.extract.model import Article
@@ -47,6 +46,7 @@ def warm_up(entities: bool) -> None:
 
 
 def process_page(job: PageJob) -> PageResult:
+    from crawler import dedupe  # here, not at import: the crawl process never sketches (numpy: +20 MB)
     article = extract_article(job.body, job.url, fetched_at=job.fetched_at, family=job.family)
     if job.selectors:
         article = apply_selectors(article, job.body, job.selectors, now=job.fetched_at)

@@ -52,3 +52,14 @@ def test_the_sites_of_one_crawl_process_share_one_worker_pool():
     assert WorkerPool._pool is first  # still used by the other site
     WorkerPool.release()
     assert WorkerPool._pool is None
+
+
+def test_the_crawl_process_does_not_load_numpy():
+    """Only the extraction workers compute sketches; numpy costs each process ~20 MB."""
+    import subprocess
+    import sys
+
+    code = ("import sys, crawler.cli, crawler.cli.crawl, crawler.runner, pipelines.store; "
+            "print('numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

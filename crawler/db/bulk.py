@@ -30,7 +30,6 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from crawler import dedupe
 from crawler.db.duplicates import CANDIDATES, link_near_duplicates
 from crawler.db.models import DISCOVERY_SOURCES, ArticleRow, ArticleSketchRow, ArticleVersionRow
 from crawler.db.store import _aware, _content, _dialect_insert, content_hash, upsert_article
@@ -296,6 +295,7 @@ def _group_new(session: Session, new: list[tuple[int, list[int] | None]]) -> dic
     """Sketch rows and near-duplicate links of newly inserted articles (ascending ids):
     each joins the group of its most similar earlier article — stored before, or earlier
     in this batch — among up to ``CANDIDATES`` sharing the most band keys."""
+    from crawler import dedupe  # here, not at import: the crawl process never sketches (numpy: +20 MB)
     if not new:
         return {}
     bands = {aid: [h for h in rows or () if h >> 62] for aid, rows in new}

@@ -5,13 +5,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from crawler import dedupe
 from crawler.db.models import ArticleRow, ArticleSketchRow
 
 CANDIDATES = 10
 
 
 def _signature_of(session: Session, article_id: int) -> list[int]:
+    from crawler import dedupe  # here, not at import: the crawl process never sketches (numpy: +20 MB)
     rows = session.scalars(
         sa.select(ArticleSketchRow.hash).where(ArticleSketchRow.article_id == article_id)
     ).all()
@@ -24,6 +24,7 @@ def link_near_duplicates(session: Session, article_id: int, text: str | None = N
     group of its most similar earlier article, if one is similar enough. Candidates are
     the articles sharing a band key (an indexed equality lookup). Returns the group's first
     article id, or None."""
+    from crawler import dedupe  # here, not at import: the crawl process never sketches (numpy: +20 MB)
     rows = dedupe.sketch(text) if sketch is None else sketch
     session.execute(sa.delete(ArticleSketchRow).where(ArticleSketchRow.article_id == article_id))
     session.execute(sa.update(ArticleRow).where(ArticleRow.id == article_id)
