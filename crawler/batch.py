@@ -106,14 +106,15 @@ def write_batch(job: BatchJob) -> BatchResult:
         logger.exception("a batch of %d pages failed; storing them one by one", len(extracted))
         outcomes = [_write_alone(engine, job, page, res, result) for page, res in extracted]
     result.outcomes.update(o for o in outcomes if o is not None)
-    _trim_heap()
+    trim_heap()
     return result
 
 
-def _trim_heap() -> None:
+def trim_heap() -> None:
     """Give freed heap back to the system after a batch (glibc ``malloc_trim``): a batch's
     60-100 KB pages and their trees leave holes that otherwise keep a long-lived worker's
-    resident memory growing. A no-op where there is no glibc."""
+    resident memory growing (the crawl process, whose responses are as large, trims after
+    handing each batch over: -15 MB at 5,000 pages). A no-op where there is no glibc."""
     if _LIBC:
         _LIBC[0].malloc_trim(0)
 

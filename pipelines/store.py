@@ -28,6 +28,7 @@ from crawler.batch import (
     BatchResult,
     GoneIn,
     PageIn,
+    trim_heap,
     worker_count,
     worker_init,
     write_batch,
@@ -194,6 +195,8 @@ class StoreArticlePipeline:
             return
         self._drain()
         self.in_flight.append(WorkerPool.submit(self._job(batch)))
+        del batch
+        trim_heap()  # give the heap of earlier responses back (80 KB bodies fragment it)
 
     def _drain(self) -> None:
         """Count the results of this site's finished batches."""
