@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import codecs
 from datetime import datetime, time
+from functools import lru_cache
 from typing import Any
 
 from crawler.extract import generic, liferay, metadata, nukeviet, wordpress
 from crawler.extract.datelines import url_date
 from crawler.extract.dates import VN_TZ
 from crawler.extract.model import Article
-from crawler.extract.text import decode_html, looks_binary, page_selector
+from crawler.extract.select import TagWalk
+from crawler.extract.text import decode_html, has_controls, looks_binary, page_selector
 
 __all__ = ["Article", "extract_article"]
 
@@ -63,19 +65,24 @@ def _extract(art: Article, html: bytes | str, now: datetime | None, hint: str | 
     if not text.strip():
         art.problems.append("input: empty page")
         return
-    if looks_binary(text):
+    plain_utf8 = html if isinstance(html, bytes) and not html.startswith(codecs.BOM_UTF8) else None
+    utf8 = plain_utf8 if encoding == "utf-8" else None
+    # UTF-8 bytes without control characters (the usual page) are what the parser gets
+    # and tell that the text has none either.
+    controls = utf8 is None or has_controls(utf8)
+    if looks_binary(text, controls):
         art.problems.append("input: binary data, not HTML")
         return
-    plain_utf8 = html if isinstance(html, bytes) and not html.startswith(codecs.BOM_UTF8) else None
-    sel = page_selector(text, plain_utf8 if encoding == "utf-8" else None)
+    sel = page_selector(text, utf8, cleaned=None if controls else utf8)
     if hint is not None and hint not in FAMILIES:
         art.problems.append(f"family: unknown hint {hint!r}, detecting instead")
         hint = None
-    family = hint or next((name for name, p in _PARSERS.items() if p.detect(sel)), "generic")
+    walk = TagWalk(sel.root, _walked(hint))
+    family = hint or next((name for name, p in _PARSERS.items() if p.detect(sel, walk)), "generic")
     settled: set[str] = set()
     parser = _PARSERS.get(family)
     if parser is not None:
-        fields, problems = parser.parse(sel)
+        fields, problems = parser.parse(sel, walk)
         art.problems.extend(problems)
         if fields:
             art.family = parser.NAME
@@ -85,7 +92,7 @@ def _extract(art: Article, html: bytes | str, now: datetime | None, hint: str | 
         # other times (24h.com.vn), date-only stamps or reformatted bylines.
         _apply(art, generic.displayed(sel, now=now), "generic", settled)
     wanted = {name for name in FIELDS if name not in settled}
-    _apply(art, metadata.parse(sel, art.url, wanted), "metadata", settled)
+    _apply(art, metadata.parse(sel, art.url, wanted, walk), "metadata", settled)
     wanted -= settled
     if wanted:
         known = {"title": art.title, "lead": art.lead, "author": art.author}
@@ -94,6 +101,13 @@ def _extract(art: Article, html: bytes | str, now: datetime | None, hint: str | 
         _apply(art, found, "generic", settled)
     if art.published_at is None and "published_at" not in settled:
         _date_from_url(art)
+
+
+@lru_cache(maxsize=8)
+def _walked(hint: str | None) -> tuple[str, ...]:
+    """The tags whose elements the layers select over the whole page, for one walk."""
+    parsers = _PARSERS.values() if hint is None else [p for name, p in _PARSERS.items() if name == hint]
+    return tuple(dict.fromkeys([*(tag for p in parsers for tag in p.WALKED), *metadata.WALKED]))
 
 
 def _date_from_url(art: Article) -> None:

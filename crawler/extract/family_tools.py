@@ -3,33 +3,34 @@
 from __future__ import annotations
 
 import copy
-import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import accumulate
 
-import cssselect
 from lxml import etree
 from parsel import Selector
 
+from crawler.extract.select import Compound, has_ancestors, parse_chain, predicate, select, select_first
+from crawler.extract.select import css as css_select
+from crawler.extract.select import tokens as _tokens
 from crawler.extract.text import block_texts, clean, node_text
-
-_XML_SPACE = re.compile("[ \t\r\n]+")  # what XPath's normalize-space() splits on
 
 
 def first(scope: Selector, queries: tuple[str, ...]) -> Selector | None:
     """The first element matched by the first query that matches anything."""
-    for css in queries:
-        found = scope.css(css)
-        if found:
-            return found[0]
+    for query in queries:
+        found = select_first(scope.root, query)
+        if found is not None:
+            return Selector(root=found, type="html")
     return None
 
 
 def first_text(scope: Selector, queries: tuple[str, ...]) -> str | None:
     """Visible text of the first element of the first matching query that has text."""
-    for css in queries:
-        for found in scope.css(css):
-            value = node_text(found.root)
+    for query in queries:
+        for found in select(scope.root, query):
+            value = node_text(found)
             if value:
                 return value
     return None
@@ -42,22 +43,48 @@ class PageIndex:
     class string per element; a family parser trying a dozen of them spends more
     time there than on everything else. :meth:`select` answers what parsel's
     ``css()`` would, in document order, for descendant chains of compounds like
-    ``time.entry-date[datetime]`` or ``a[rel~=category]``; other selectors go to parsel.
+    ``time.entry-date[datetime]`` or ``a[rel~=category]``; other selectors go to XPath
+    (:func:`crawler.extract.select.css`).
+
+    The class lists are also kept joined in one string: a class named nowhere on the
+    page is ruled out by one substring search, and the elements carrying one are found
+    from where it occurs in that string.
     """
 
     def __init__(self, sel: Selector) -> None:
         self.sel = sel
         self.root: etree._Element = sel.root
-        # One walk in Python costs less than one XPath query with a class test.
-        self._classed = [(node, names) for node in self.root.iter() if (names := node.get("class"))]
+        # One walk in Python costs less than one XPath query with a class test. Elements
+        # only: a processing instruction answers get() from its pseudo-attributes.
+        elements = self.root.iter(etree.Element)
+        self._classed = [(node, names) for node in elements if (names := node.get("class"))]
+        self._names = [names for _, names in self._classed]
         self._by_class: dict[str, list[etree._Element]] = {}
+        self._joined: str | None = None
+        self._starts: list[int] = []
 
     def with_class(self, name: str) -> list[etree._Element]:
         """Elements whose class list holds ``name``, in document order."""
         found = self._by_class.get(name)
         if found is None:
-            found = [node for node, names in self._classed if name in names and name in _tokens(names)]
-            self._by_class[name] = found
+            found = self._by_class[name] = self._find_class(name) if name else []
+        return found
+
+    def _find_class(self, name: str) -> list[etree._Element]:
+        if self._joined is None:
+            # The class lists one after the other; list i starts at _starts[i]. A name
+            # found across two lists fails the token test of the list it starts in.
+            self._joined = "".join(self._names)
+            self._starts = list(accumulate(map(len, self._names), initial=0))
+        joined, starts, classed = self._joined, self._starts, self._classed
+        found = []
+        at = joined.find(name)
+        while at >= 0:
+            index = bisect_right(starts, at) - 1
+            node, names = classed[index]
+            if name in _tokens(names):
+                found.append(node)
+            at = joined.find(name, starts[index + 1])  # on to the next list: one test per element
         return found
 
     def select(self, css: str) -> list[etree._Element]:
@@ -81,126 +108,57 @@ class PageIndex:
         return None
 
     def _iter_select(self, css: str) -> Iterator[etree._Element]:
-        chain = _compile(css)
-        if chain is None:
-            yield from (found.root for found in self.sel.css(css))
+        query = _index_query(css)
+        if query is None:
+            yield from css_select(self.root, css)
             return
-        last = chain[-1]
+        test, outer = query.test, query.outer
         above = self.root.getparent()  # None for a whole page
-        for node in self._candidates(chain):
-            if _matches(node, last) and _has_ancestors(node, chain[:-1], above):
+        for node in self._candidates(query):
+            if test(node) and (not outer or has_ancestors(node, outer, above)):
                 yield node
 
-    def _candidates(self, chain: tuple[_Compound, ...]) -> Iterator[etree._Element]:
-        """Elements that may match ``chain``'s last compound, in document order, each once.
+    def _candidates(self, query: _IndexQuery) -> Iterator[etree._Element]:
+        """Elements that may match the query's last compound, in document order, each once.
 
         Found through the index: the last compound's class, else the descendants of the
         elements carrying the innermost class named further up the chain.
         """
-        tag, classes, _attrs = chain[-1]
-        if classes:
-            yield from self.with_class(classes[0])
+        if query.own_class is not None:
+            yield from self.with_class(query.own_class)
             return
-        named = [compound[1][0] for compound in chain[:-1] if compound[1]]
-        if not named:
-            yield from self.root.iter(tag) if tag else self.root.iter()
+        tag = query.tag
+        if query.outer_class is None:
+            yield from self.root.iter(tag or etree.Element)
             return
         outer: etree._Element | None = None
-        for anchor in self.with_class(named[-1]):
+        for anchor in self.with_class(query.outer_class):
             if outer is not None and any(up is outer for up in anchor.iterancestors()):
                 continue  # inside an anchor already walked
             outer = anchor
-            found = anchor.iter(tag) if tag else anchor.iter()
+            found = anchor.iter(tag or etree.Element)
             yield from (node for node in found if node is not anchor)
 
 
-_Compound = tuple[str | None, tuple[str, ...], tuple[tuple[str, str, str | None], ...]]
+class _IndexQuery:
+    """A descendant chain as :class:`PageIndex` runs it."""
+
+    def __init__(self, chain: tuple[Compound, ...]) -> None:
+        tag, classes, _attrs = chain[-1]
+        self.test = predicate(chain[-1], True)  # the last compound, tag included
+        self.outer = chain[:-1]
+        self.tag = tag
+        self.own_class = classes[0] if classes else None
+        named = [compound[1][0] for compound in chain[:-1] if compound[1]]
+        self.outer_class = named[-1] if named else None
 
 
 @lru_cache(maxsize=256)
-def _compile(css: str) -> tuple[_Compound, ...] | None:
-    """``css`` as compounds joined by descendant combinators; None for anything else."""
-    try:
-        parsed = cssselect.parse(css)
-    except cssselect.SelectorError:
+def _index_query(css: str) -> _IndexQuery | None:
+    parsed = parse_chain(css)
+    if parsed is None or parsed[1] is not None:
         return None
-    if len(parsed) != 1 or parsed[0].pseudo_element is not None:
-        return None
-    chain: list[_Compound] = []
-    tree = parsed[0].parsed_tree
-    while isinstance(tree, cssselect.parser.CombinedSelector):
-        if tree.combinator != " ":
-            return None
-        compound = _compound(tree.subselector)
-        if compound is None:
-            return None
-        chain.insert(0, compound)
-        tree = tree.selector
-    compound = _compound(tree)
-    return None if compound is None else (compound, *chain)
-
-
-def _compound(tree: object) -> _Compound | None:
-    """``(tag, classes, attributes)`` of ``tag.class[attr][attr~=value][attr=value]``."""
-    classes: list[str] = []
-    attrs: list[tuple[str, str, str | None]] = []
-    while not isinstance(tree, cssselect.parser.Element):
-        if isinstance(tree, cssselect.parser.Class):
-            classes.insert(0, tree.class_name)
-        elif (
-            isinstance(tree, cssselect.parser.Attrib)
-            and tree.namespace is None
-            and tree.operator in ("exists", "=", "~=")
-            and (tree.value is None or tree.value.type in ("IDENT", "STRING"))
-        ):
-            value = tree.value.value if tree.value is not None else None
-            if tree.operator == "~=" and (not value or _XML_SPACE.search(value)):
-                return None  # never matches in cssselect; leave such oddities to parsel
-            attrs.insert(0, (tree.attrib.lower(), tree.operator, value))
-        else:
-            return None
-        tree = tree.selector
-    if tree.namespace is not None:
-        return None
-    tag = tree.element.lower() if tree.element else None
-    return tag, tuple(classes), tuple(attrs)
-
-
-def _matches(node: etree._Element, compound: _Compound) -> bool:
-    tag, classes, attrs = compound
-    if not isinstance(node.tag, str) or (tag is not None and node.tag != tag):
-        return False
-    if classes:
-        names = node.get("class") or ""
-        if any(name not in names for name in classes):  # cheap test before splitting
-            return False
-        if not set(classes) <= set(_tokens(names)):
-            return False
-    for name, operator, value in attrs:
-        have = node.get(name)
-        if have is None:
-            return False
-        if operator == "=" and have != value:
-            return False
-        if operator == "~=" and value not in _tokens(have):
-            return False
-    return True
-
-
-def _tokens(value: str) -> list[str]:
-    """A class or ``rel`` list split as XPath's ``normalize-space()`` sees it."""
-    return _XML_SPACE.split(value)
-
-
-def _has_ancestors(node: etree._Element, chain: tuple[_Compound, ...], above: etree._Element | None) -> bool:
-    """True when ancestors of ``node`` below ``above`` match ``chain`` (greedy, innermost first)."""
-    want = len(chain) - 1
-    parent = node.getparent()
-    while want >= 0 and parent is not None and parent is not above:
-        if _matches(parent, chain[want]):
-            want -= 1
-        parent = parent.getparent()
-    return want < 0
+    return _IndexQuery(parsed[0])
 
 
 def split_lead(
@@ -212,22 +170,44 @@ def split_lead(
     """
     if body is None:
         return None, []
-    if isinstance(body, etree._Element):
-        body = Selector(root=body, type="html")
-    if drop:  # work on a copy: later layers read the same page
-        body = Selector(root=copy.deepcopy(body.root), type="html")
-        for junk in body.css(", ".join(drop)):
-            parent = junk.root.getparent()
-            if parent is not None:  # the body itself matched: nothing to leave out
-                parent.remove(junk.root)
+    root: etree._Element = body.root if isinstance(body, Selector) else body
+    if drop:
+        junk_query = ", ".join(drop)
+        if select_first(root, junk_query) is not None:  # work on a copy (later layers read the same page)
+            root = copy.deepcopy(root)
+            for junk in select(root, junk_query):
+                parent = junk.getparent()
+                if parent is not None:  # the body itself matched: nothing to leave out
+                    parent.remove(junk)
     lead = None
-    first_p = body.css("p")
-    if first_p:
-        whole = node_text(first_p[0].root)
-        bold = clean(" ".join(first_p[0].css("strong ::text, b ::text").getall()))
+    first_p = select_first(root, "p")
+    if first_p is not None:
+        whole = node_text(first_p)
+        bold = clean(" ".join(texts_within(first_p, ("strong", "b"))))
         if whole and bold == whole:
             lead = whole
-    paragraphs = block_texts(body.root)
+    paragraphs = block_texts(root)
     if lead and paragraphs and paragraphs[0] == lead:
         paragraphs = paragraphs[1:]
     return lead, paragraphs
+
+
+def texts_within(node: etree._Element, tags: tuple[str, ...]) -> list[str]:
+    """The text nodes inside elements named ``tags`` (``node`` included), in document order,
+    each once: what ``Selector(root=node).css("strong ::text, b ::text").getall()`` gives."""
+    out: list[str] = []
+    _texts_within(node, frozenset(tags), False, out)
+    return out
+
+
+def _texts_within(node: etree._Element, tags: frozenset[str], inside: bool, out: list[str]) -> None:
+    tag = node.tag
+    if not isinstance(tag, str):
+        return  # a comment's text is no text node; its tail is its parent's
+    inside = inside or tag in tags
+    if inside and node.text:
+        out.append(node.text)
+    for child in node:
+        _texts_within(child, tags, inside, out)
+        if inside and child.tail:
+            out.append(child.tail)

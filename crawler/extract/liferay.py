@@ -16,10 +16,13 @@ from parsel import Selector
 from crawler.extract.bylines import clean_byline, split_authors
 from crawler.extract.dates import parse_datetime
 from crawler.extract.family_tools import first, first_text, split_lead
+from crawler.extract.select import TagWalk
 from crawler.extract.text import clean
 
 NAME = "liferay"
 VERSION = "V1"
+WALKED: tuple[str, ...] = ()
+"""The tags whose elements :func:`parse` selects over the whole page (none: see :class:`TagWalk`)."""
 
 _SCOPE = (".asset-full-content", ".portlet-journal-content", ".journal-content-article")
 _TITLE = (".header-title", ".asset-title", "h1", "h2")
@@ -29,7 +32,7 @@ _AUTHOR = (".metadata-author .user-name", ".metadata-author")
 _CATEGORY = ("a.asset-category", ".taglib-asset-categories-summary a")
 
 
-def detect(sel: Selector) -> bool:
+def detect(sel: Selector, walk: TagWalk | None = None) -> bool:
     """True for pages a Liferay portal rendered (portlet boundaries, Liferay's JS globals)."""
     if sel.css("[class*='portlet-boundary_']") and sel.css("[id^='p_p_id_']"):
         return True
@@ -37,7 +40,7 @@ def detect(sel: Selector) -> bool:
     return bool(sel.xpath(scripts))
 
 
-def parse(sel: Selector) -> tuple[dict[str, Any], list[str]]:
+def parse(sel: Selector, walk: TagWalk | None = None) -> tuple[dict[str, Any], list[str]]:
     """Fields of an asset publisher article, and problems. Absent keys mean "not found"."""
     scope = first(sel, _SCOPE)
     if scope is None:

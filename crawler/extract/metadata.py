@@ -11,15 +11,19 @@ from collections.abc import Collection, Iterator
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree
 from parsel import Selector
 
 from crawler.extract.bylines import clean_byline, is_outlet, split_authors
 from crawler.extract.dates import parse_datetime
+from crawler.extract.select import TagWalk, css, select_first
 from crawler.extract.text import clean
 
 _FIELDS = (
     "canonical_url", "title", "published_raw", "published_at", "updated_at", "author", "authors", "category",
 )  # fmt: skip
+WALKED = ("meta", "link")
+"""The tags whose elements :func:`parse` selects over the whole page."""
 _ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "webpage"}
 _PUBLISHED = (
     "meta[property='article:published_time']::attr(content)",
@@ -37,64 +41,67 @@ _MODIFIED = (
 )
 
 
-def parse(sel: Selector, url: str | None, wanted: Collection[str] | None = None) -> dict[str, Any]:
+def parse(
+    sel: Selector, url: str | None, wanted: Collection[str] | None = None, walk: TagWalk | None = None
+) -> dict[str, Any]:
     """Fields found in metadata (values only; absent keys mean "not found").
 
     Only the fields in ``wanted`` (default: all) are looked for: on a page a family
-    parser read, most of the dozen metadata queries would be wasted.
+    parser read, most of the dozen metadata queries would be wasted. ``walk`` (with
+    :data:`WALKED` among its tags) saves walking the page once per query.
     """
     want = set(_FIELDS if wanted is None else wanted)
-    ld = _LazyJsonLd(sel)
+    root = sel.root
+    ld = _LazyJsonLd(root)
     fields: dict[str, Any] = {}
     if "canonical_url" in want:
-        fields["canonical_url"] = _canonical(sel, url)
+        fields["canonical_url"] = _canonical(root, url, walk)
     if "title" in want:
         fields["title"] = clean(_ld_str(ld.get("headline"))) or clean(
-            sel.css("meta[property='og:title']::attr(content)").get()
+            select_first(root, "meta[property='og:title']::attr(content)", walk)
         )
     if want & {"published_raw", "published_at"}:
-        raw_date = _first(sel, _PUBLISHED) or _ld_str(ld.get("datePublished"))
+        raw_date = _first(root, _PUBLISHED, walk) or _ld_str(ld.get("datePublished"))
         fields["published_raw"] = clean(raw_date)
         fields["published_at"] = parse_datetime(raw_date)
         if fields["published_at"] is None:
             fields["published_raw"] = None
     if "updated_at" in want:
-        fields["updated_at"] = parse_datetime(_first(sel, _MODIFIED) or _ld_str(ld.get("dateModified")))
+        modified = _first(root, _MODIFIED, walk) or _ld_str(ld.get("dateModified"))
+        fields["updated_at"] = parse_datetime(modified)
     if want & {"author", "authors"}:
-        fields["author"] = author = _author(sel, ld)
+        fields["author"] = author = _author(root, ld, walk)
         fields["authors"] = split_authors(author)
     if "category" in want:
-        fields["category"] = clean(sel.css("meta[property='article:section']::attr(content)").get()) or clean(
-            _ld_str(ld.get("articleSection"))
-        )
+        section = select_first(root, "meta[property='article:section']::attr(content)", walk)
+        fields["category"] = clean(section) or clean(_ld_str(ld.get("articleSection")))
     return {key: value for key, value in fields.items() if value}
 
 
 class _LazyJsonLd:
     """The page's JSON-LD article, read on the first ``get`` only."""
 
-    def __init__(self, sel: Selector) -> None:
-        self._sel = sel
+    def __init__(self, root: etree._Element) -> None:
+        self._root = root
         self._item: dict[str, Any] | None = None
 
     def get(self, key: str) -> Any:
         if self._item is None:
-            self._item = _json_ld_article(self._sel)
+            self._item = _json_ld_article(self._root)
         return self._item.get(key)
 
 
-def _first(sel: Selector, queries: tuple[str, ...]) -> str | None:
+def _first(root: etree._Element, queries: tuple[str, ...], walk: TagWalk | None) -> str | None:
     for query in queries:
-        value = clean(sel.css(query).get())
+        value = clean(select_first(root, query, walk))
         if value:
             return value
     return None
 
 
-def _canonical(sel: Selector, url: str | None) -> str | None:
-    href = (
-        sel.css("link[rel=canonical]::attr(href)").get()
-        or sel.css("meta[property='og:url']::attr(content)").get()
+def _canonical(root: etree._Element, url: str | None, walk: TagWalk | None) -> str | None:
+    href = select_first(root, "link[rel=canonical]::attr(href)", walk) or select_first(
+        root, "meta[property='og:url']::attr(content)", walk
     )
     href = clean(href)
     if href:
@@ -102,11 +109,11 @@ def _canonical(sel: Selector, url: str | None) -> str | None:
     return url
 
 
-def _author(sel: Selector, ld: _LazyJsonLd) -> str | None:
+def _author(root: etree._Element, ld: _LazyJsonLd, walk: TagWalk | None) -> str | None:
     names = [_ld_str(item) for item in _as_list(ld.get("author"))]
     author = ", ".join(n for n in names if n)
     if not author:
-        author = sel.css("meta[property='article:author']::attr(content)").get() or ""
+        author = select_first(root, "meta[property='article:author']::attr(content)", walk) or ""
         if author.startswith("http"):
             author = ""
     byline = clean_byline(author)
@@ -117,9 +124,9 @@ def _author(sel: Selector, ld: _LazyJsonLd) -> str | None:
     return byline
 
 
-def _json_ld_article(sel: Selector) -> dict[str, Any]:
+def _json_ld_article(root: etree._Element) -> dict[str, Any]:
     """The first JSON-LD object typed as an article ({} if none or unparsable)."""
-    for block in sel.css("script[type='application/ld+json']::text").getall():
+    for block in css(root, "script[type='application/ld+json']::text"):
         try:
             data = json.loads(block, strict=False)
         except ValueError:

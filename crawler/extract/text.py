@@ -25,6 +25,7 @@ _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_NOT_CONTROL_BYTES = bytes(sorted(set(range(256)) - set(_CONTROL_BYTES)))
 # One parser for every page, configured as parsel's (lxml parsers lock per parse). Plain
 # lxml elements: lxml.html's element classes cost a Python call per element touched,
 # and nothing here uses their extra methods.
@@ -94,11 +95,17 @@ def _declared_charset(head: bytes) -> str | None:
         return None
 
 
-def looks_binary(text: str) -> bool:
-    """True when a decoded page is mostly control characters or replacement marks."""
-    sample = text[:20000]
-    if not sample:
+def looks_binary(text: str, controls: bool = True) -> bool:
+    """True when a decoded page is mostly control characters or replacement marks.
+
+    ``controls=False`` says the text is known to hold no control character (its UTF-8
+    bytes had none: see :func:`has_controls`), which leaves only the marks to count.
+    """
+    if not text:
         return False
+    if not controls:  # no need to copy the sample
+        return text.count("\ufffd", 0, 20000) / min(len(text), 20000) > 0.05
+    sample = text[:20000]
     raw = sample.encode("utf-8", "surrogatepass")  # a control character is one byte
     bad = len(raw) - len(raw.translate(None, _CONTROL_BYTES)) + sample.count("\ufffd")
     return bad / len(sample) > 0.05
@@ -109,15 +116,33 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def page_selector(text: str, utf8: bytes | None = None) -> Selector:
+def has_controls(data: bytes) -> bool:
+    """True when the bytes hold a C0 control character (those :func:`strip_controls` removes).
+
+    Deleting every other byte leaves a short string to test, where deleting the controls
+    would copy the whole page.
+    """
+    return bool(data.translate(None, _NOT_CONTROL_BYTES))
+
+
+def without_controls(text: str, utf8: bytes | None = None) -> bytes:
+    """``strip_controls(text)`` in UTF-8; ``utf8``, when given, is ``text`` encoded in UTF-8.
+
+    A C0 control is one byte in UTF-8 and never part of another character, so deleting
+    those bytes is the same as deleting the characters, and much cheaper.
+    """
+    return (text.encode("utf-8") if utf8 is None else utf8).translate(None, _CONTROL_BYTES)
+
+
+def page_selector(text: str, utf8: bytes | None = None, *, cleaned: bytes | None = None) -> Selector:
     """The page as ``Selector(text=strip_controls(text), type="html")`` builds it, but faster.
 
     parsel builds a new lxml parser for every page and strips control characters
     with a regular expression; one shared parser and ``bytes.translate`` give the
-    same tree. A C0 control is one byte in UTF-8 and never part of another character.
-    ``utf8``, when given, is ``text`` encoded in UTF-8 (the bytes it was decoded from).
+    same tree. ``utf8``, when given, is ``text`` encoded in UTF-8 (the bytes it was
+    decoded from); ``cleaned``, when given, is ``without_controls(text, utf8)``.
     """
-    body = (text.encode("utf-8") if utf8 is None else utf8).translate(None, _CONTROL_BYTES).strip()
+    body = (without_controls(text, utf8) if cleaned is None else cleaned).strip()
     if body[:1] >= b"\x80" or body[-1:] >= b"\x80":  # maybe non-ASCII space: strip as text does
         body = body.decode("utf-8").strip().encode("utf-8")
     root = etree.fromstring(body or b"<html/>", parser=_HTML_PARSER)
@@ -135,7 +160,14 @@ def clean(value: str | None) -> str | None:
 
 def _visible(value: str) -> str:
     """``value`` without invisible characters (``str.translate`` only when there are some: it is slow)."""
-    if any(char in value for char in _INVISIBLE_CHARS):
+    if (
+        "\u200b" in value
+        or "\u200c" in value
+        or "\u200d" in value
+        or "\u2060" in value
+        or "\ufeff" in value
+        or "\u00ad" in value
+    ):
         return value.translate(_INVISIBLE)
     return value
 
@@ -153,39 +185,60 @@ def block_texts(node: etree._Element) -> list[str]:
     """The element's text split into cleaned paragraphs at block tags and ``<br>``.
 
     Each line comes out as :func:`clean` makes it; the whole text is cleaned in one go,
-    since NFC and the invisible characters never reach across a line break.
+    since NFC and the invisible characters never reach across a line break. When the
+    whole text passes :func:`_collapse`'s test, so does every line of it, and the lines
+    need no further look.
     """
     parts: list[str] = []
     _collect_text(node, parts)
     raw = unicodedata.normalize("NFC", _visible("".join(parts)))
-    lines = (_collapse(line) for line in raw.split("\n"))
-    return [line for line in lines if line]
+    if _is_collapsed(raw.replace("\n", "")) and "\n " not in raw and " \n" not in raw:
+        return [line for line in raw.split("\n") if line]
+    out = []
+    for line in raw.split("\n"):
+        if not line or line.isspace():  # nothing left once collapsed
+            continue
+        out.append(_collapse(line))
+    return out
+
+
+def _is_collapsed(value: str) -> bool:
+    """True when ``value`` has no whitespace but single inner spaces (printable text has no
+    whitespace but the plain space)."""
+    return value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " "
 
 
 def _collapse(value: str) -> str:
     """Whitespace runs as one space, none at the ends (``str.split`` splits where ``\\s+`` matches).
 
-    Printable text has no whitespace but the plain space, so most lines are checked
-    without being split into words.
+    Most lines pass :func:`_is_collapsed` and are not split into words.
     """
-    if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
+    if _is_collapsed(value):
         return value
     return " ".join(value.split())
 
 
+_BREAKS = BLOCK_TAGS | {"br"}
+
+
 def _collect_text(node: etree._Element, out: list[str]) -> None:
-    """Text and tails in order, with a newline around every block element."""
-    tag = node.tag if isinstance(node.tag, str) else ""
-    if tag in SKIP_TAGS:
+    """Text and tails in order, with a newline around every block element.
+
+    Comments and processing instructions give nothing (their tails are their parent's).
+    """
+    tag = node.tag
+    if not isinstance(tag, str) or tag in SKIP_TAGS:
         return
-    block = tag in BLOCK_TAGS or tag == "br"
+    block = tag in _BREAKS
     if block:
         out.append("\n")
-    if node.text and tag:
-        out.append(node.text)
+    text = node.text  # each read of .text or .tail builds a new string
+    if text:
+        out.append(text)
     for child in node:
         _collect_text(child, out)
-        if child.tail:
-            out.append(child.tail)
+        tail = child.tail
+        if tail:
+            out.append(tail)
     if block:
         out.append("\n")

@@ -19,10 +19,13 @@ from parsel import Selector
 from crawler.extract.bylines import clean_byline, split_authors
 from crawler.extract.dates import parse_datetime
 from crawler.extract.family_tools import PageIndex, split_lead
+from crawler.extract.select import TagWalk
 from crawler.extract.text import clean, node_text
 
 NAME = "wordpress"
 VERSION = "V1"
+WALKED: tuple[str, ...] = ()
+"""The tags whose elements :func:`parse` selects over the whole page (none: see :class:`TagWalk`)."""
 
 _TITLE = ("h1.wp-block-post-title", "h1.entry-title", "article .entry-header h1", ".wp-block-post-title")
 _DATE = (
@@ -49,7 +52,7 @@ _BODY = (".wp-block-post-content", ".entry-content")
 _JUNK = (".sharedaddy", ".jp-relatedposts", ".addtoany_share_save_container", ".wp-block-buttons", "script")
 
 
-def detect(sel: Selector) -> bool:
+def detect(sel: Selector, walk: TagWalk | None = None) -> bool:
     """True for pages WordPress rendered (generator meta, or core asset paths and markup)."""
     generator = sel.css("meta[name=generator]::attr(content)").get("") or ""
     if generator.lower().startswith("wordpress"):
@@ -59,7 +62,7 @@ def detect(sel: Selector) -> bool:
     return core_paths and bool(sel.css("link[rel='https://api.w.org/'], [class*=wp-block-], .hentry"))
 
 
-def parse(sel: Selector) -> tuple[dict[str, Any], list[str]]:
+def parse(sel: Selector, walk: TagWalk | None = None) -> tuple[dict[str, Any], list[str]]:
     """Fields found on a single-post page, and problems. Absent keys mean "not found"."""
     page = PageIndex(sel)
     title_node = page.first(_TITLE)
