@@ -112,10 +112,18 @@ class PageIndex:
         if query is None:
             yield from css_select(self.root, css)
             return
-        test, outer = query.test, query.outer
+        test, outer, outer_test = query.test, query.outer, query.outer_test
         above = self.root.getparent()  # None for a whole page
         for node in self._candidates(query):
-            if test(node) and (not outer or has_ancestors(node, outer, above)):
+            if not test(node):
+                continue
+            if outer_test is not None:  # one compound above: the nearest ancestor passing it will do
+                parent = node.getparent()
+                while parent is not None and parent is not above and not outer_test(parent):
+                    parent = parent.getparent()
+                if parent is not None and parent is not above:
+                    yield node
+            elif not outer or has_ancestors(node, outer, above):
                 yield node
 
     def _candidates(self, query: _IndexQuery) -> Iterator[etree._Element]:
@@ -147,6 +155,7 @@ class _IndexQuery:
         tag, classes, _attrs = chain[-1]
         self.test = predicate(chain[-1], True)  # the last compound, tag included
         self.outer = chain[:-1]
+        self.outer_test = predicate(chain[0], True) if len(chain) == 2 else None
         self.tag = tag
         self.own_class = classes[0] if classes else None
         named = [compound[1][0] for compound in chain[:-1] if compound[1]]

@@ -185,21 +185,19 @@ def block_texts(node: etree._Element) -> list[str]:
     """The element's text split into cleaned paragraphs at block tags and ``<br>``.
 
     Each line comes out as :func:`clean` makes it; the whole text is cleaned in one go,
-    since NFC and the invisible characters never reach across a line break. When the
-    whole text passes :func:`_collapse`'s test, so does every line of it, and the lines
-    need no further look.
+    since NFC and the invisible characters never reach across a line break. When all the
+    lines together pass :func:`_collapse`'s test, so does each of them, and they need no
+    further look.
     """
     parts: list[str] = []
     _collect_text(node, parts)
     raw = unicodedata.normalize("NFC", _visible("".join(parts)))
-    if _is_collapsed(raw.replace("\n", "")) and "\n " not in raw and " \n" not in raw:
-        return [line for line in raw.split("\n") if line]
-    out = []
-    for line in raw.split("\n"):
-        if not line or line.isspace():  # nothing left once collapsed
-            continue
-        out.append(_collapse(line))
-    return out
+    lines = [line for line in raw.split("\n") if line]
+    # Joined by single spaces, the lines pass the test only if each of them does (a
+    # space at either end of a line would make two in a row, or one at an end).
+    if _is_collapsed(" ".join(lines)):
+        return lines
+    return [_collapse(line) for line in lines if not line.isspace()]  # all-space: nothing left
 
 
 def _is_collapsed(value: str) -> bool:
