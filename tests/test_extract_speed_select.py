@@ -265,6 +265,17 @@ def test_has_controls_is_what_deleting_them_tells(data):
         )
 
 
+@pytest.mark.parametrize("path", PAGES[::3], ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_page_without_controls_is_parsed_from_its_own_bytes(path):
+    data = _page_bytes(path)
+    text, encoding = decode_html(data)
+    assert has_controls(data) == (len(data.translate(None, _CONTROL_BYTES)) != len(data))
+    if encoding == "utf-8" and not data.startswith(b"\xef\xbb\xbf") and not has_controls(data):
+        assert looks_binary(text, controls=False) == looks_binary(text)
+        ours = page_selector(text, data, cleaned=data).root
+        assert etree.tostring(ours) == etree.tostring(Selector(text=strip_controls(text), type="html").root)
+
+
 @pytest.mark.parametrize("text", ["\ufffd" * 10 + "a" * 100, "a" * 30000 + "\ufffd" * 5000, "\ufffd", "ok"])
 def test_looks_binary_without_controls_counts_marks_as_before(text):
     assert looks_binary(text, controls=False) == looks_binary(text)

@@ -55,9 +55,10 @@ class PageIndex:
         self.sel = sel
         self.root: etree._Element = sel.root
         # One walk in Python costs less than one XPath query with a class test. Elements
-        # only: a processing instruction answers get() from its pseudo-attributes.
+        # only: a processing instruction answers get() from its pseudo-attributes. (lxml
+        # takes a bytes key as is, where it encodes a str key on every call.)
         elements = self.root.iter(etree.Element)
-        self._classed = [(node, names) for node in elements if (names := node.get("class"))]
+        self._classed = [(node, names) for node in elements if (names := node.get(b"class"))]
         self._names = [names for _, names in self._classed]
         self._by_class: dict[str, list[etree._Element]] = {}
         self._joined: str | None = None

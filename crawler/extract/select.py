@@ -237,12 +237,13 @@ def predicate(compound: Compound, check_tag: bool) -> Callable[[etree._Element],
         def has_class(node: etree._Element) -> bool:
             if tag is not None and node.tag != tag:
                 return False
-            names = node.get("class")
+            names = node.get(b"class")  # a bytes key saves lxml encoding it on every call
             return names is not None and name in names and name in _XML_SPACE.split(names)
 
         return has_class
     if not classes and len(attrs) == 1 and attrs[0][1] == "=":
-        key, _, value = attrs[0]
+        key = attrs[0][0].encode()
+        value = attrs[0][2]
 
         def has_value(node: etree._Element) -> bool:
             return (tag is None or node.tag == tag) and node.get(key) == value
@@ -272,7 +273,7 @@ def _any_of(compounds: tuple[Compound, ...]) -> Callable[[etree._Element], bool]
         if node.tag in bare:
             return True
         if lone:
-            names = node.get("class")
+            names = node.get(b"class")
             if names is not None:
                 for name in lone:
                     if name in names and name in _XML_SPACE.split(names):
