@@ -84,7 +84,8 @@ def test_meta_refresh_redirects_as_scrapys_own_middleware_does():
         (head.format("windows-1258", "Refresh").replace("ớ", "ơ\u0301").encode("cp1258"), {}),
         ("\ufeff".encode("utf-16-le") + head.format("utf-16", "refresh").encode("utf-16-le"), {}),
         (head.format("utf-8", "refresh").encode("utf-16"), {b"Content-Type": b"text/html; charset=utf-16"}),
-        (("<html><body>" + "ờ" * 5000 + refresh.format("refresh") + "</body></html>").encode(), {}),  # too late
+        # too late: after the first 4,096 characters
+        (("<html><body>" + "ờ" * 5000 + refresh.format("refresh") + "</body></html>").encode(), {}),
         (("<p>" + "x" * 4000 + refresh.format("refresh")).encode(), {}),  # within 4,096 characters
         (b"<html><head><title>Tin</title></head><body>no redirect here</body></html>", {}),
         (b"<html><head><meta http-equiv='refresh' content='30'></head></html>", {}),  # reload only
