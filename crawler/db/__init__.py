@@ -34,7 +34,7 @@ from crawler.db.entity_queries import (
     roles_of_person,
 )
 from crawler.db.entity_store import store_entities, store_entities_many
-from crawler.db.fetch_state import load_fetch_states, save_fetch_state, save_fetch_states
+from crawler.db.fetch_state import load_fetch_states, save_fetch_states
 from crawler.db.models import (
     ARTICLE_STATUSES,
     DISCOVERY_SOURCES,
@@ -143,7 +143,6 @@ __all__ = [
     "record_source_modified",
     "resolve_database_url",
     "roles_of_person",
-    "save_fetch_state",
     "save_fetch_states",
     "session_factory",
     "start_run",

@@ -22,12 +22,6 @@ def load_fetch_states(session: Session, site_id: int) -> dict[str, tuple[str | N
     return {url: (etag, modified) for url, etag, modified in rows}
 
 
-def save_fetch_state(session: Session, site_id: int, url: str, *, etag: str | None,
-                     last_modified: str | None, http_status: int, at: datetime) -> None:
-    """Insert or replace the validators of one URL."""
-    save_fetch_states(session, site_id, {url: (etag, last_modified, http_status)}, at=at)
-
-
 def save_fetch_states(session: Session, site_id: int,
                       validators: dict[str, tuple[str | None, str | None, int]], *, at: datetime) -> None:
     """Insert or replace the validators ``{url: (etag, last_modified, http_status)}`` of
