@@ -328,20 +328,13 @@ def band_keys(sig: list[int]) -> list[int]:
 
 
 def sketch_rows(sig: list[int]) -> list[int]:
-    """What the store keeps per article: the signature (bin number in bits 56-61, the value
-    truncated to 56 bits) and the band keys; all fit a signed BIGINT."""
+    """A text's sketch as one list: the signature (bin number in bits 56-61, the value
+    truncated to 56 bits) and the band keys (bit 62); all fit a signed BIGINT. The store
+    keeps the band keys as indexed rows and the signature packed
+    (``crawler.db.duplicates.split_sketch``)."""
     if not sig:
         return []
     return [(slot << 56) | (value & _MASK) for slot, value in enumerate(sig)] + band_keys(sig)
-
-
-def signature_from_rows(rows: list[int]) -> list[int]:
-    """The (truncated) signature back from ``sketch_rows``; band keys are skipped."""
-    sig = [EMPTY] * BINS
-    for row in rows:
-        if not row >> 62:
-            sig[(row >> 56) & 63] = row & _MASK
-    return sig if EMPTY not in sig else []
 
 
 def sketch(text: str | None) -> list[int]:

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from crawler import dedupe
+from crawler.db.duplicates import split_sketch, unpack_signature
 from tests.conftest import FIXTURES
 
 LABELS = [json.loads(line) for line in (FIXTURES / "nukeviet" / "labels.jsonl").read_text().splitlines()]
@@ -64,9 +65,12 @@ def test_stored_rows_give_the_signature_back_and_band_keys_apart(texts):
     rows = dedupe.sketch(texts["13"])
     assert len(rows) == dedupe.BINS + dedupe.BANDS
     assert all(0 <= row < 2**63 for row in rows)  # fits a signed BIGINT
-    back = dedupe.signature_from_rows(rows)
+    bands, packed = split_sketch(rows)
+    assert bands == dedupe.band_keys(sig) and len(bands) == dedupe.BANDS
+    back = unpack_signature(packed)
     assert back == [value & ((1 << 56) - 1) for value in sig]  # values truncated to 56 bits
-    assert dedupe.similarity(back, dedupe.signature_from_rows(list(reversed(rows)))) == 1.0
+    assert dedupe.similarity(back, unpack_signature(split_sketch(list(reversed(rows)))[1])) == 1.0
+    assert split_sketch(dedupe.sketch("")) == ([], None) and unpack_signature(None) == []
 
 
 def test_a_copy_shares_a_band_key_and_unrelated_texts_do_not(texts):

@@ -16,7 +16,7 @@ from crawler.db.models import Base
 TABLES = {
     "site", "article", "crawl_run", "crawl_error", "article_version", "fetch_state",
     "person", "person_role", "admin_unit", "organization", "entity_mention", "article_sketch",
-    "scheduler_lease", "watchlist", "alert", "alert_delivery", "article_fts",
+    "article_signature", "scheduler_lease", "watchlist", "alert", "alert_delivery", "article_fts",
 }  # fmt: skip
 # The full-text index is not a model (an FTS5 table on SQLite, a tsvector table on
 # PostgreSQL); FTS5 keeps its index in shadow tables named after it.
@@ -178,5 +178,45 @@ def test_status_check_survives_the_migrations(db_url):
             connection.exec_driver_sql(insert.format("timed_out"))
         with pytest.raises(sa.exc.IntegrityError), engine.begin() as connection:
             connection.exec_driver_sql(insert.format("bogus"))
+    finally:
+        engine.dispose()
+
+
+def test_0008_moves_signatures_out_of_article_sketch_and_back(db_url):
+    """Sketches stored before 0008 (80 rows: signature and band keys) become 16 band-key rows
+    and one packed signature, which find the same candidates; a downgrade restores them."""
+    from crawler import dedupe
+    from crawler.db.duplicates import signatures_of, split_sketch
+
+    texts = [" ".join(f"từ{i} câu{j % 50} đoạn{j % 7}" for j in range(200)) for i in range(3)]
+    sketches = {aid: dedupe.sketch(text) for aid, text in enumerate(texts, start=1)}
+    assert db.upgrade(db_url, "0007") == "0007"
+    engine = db.engine.create_engine_for(db_url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO site (id, key, name, base_url, province, level, family, status) "
+                "VALUES (1, 'k', 'n', 'http://k/', 'p', 'demo', 'generic', 'active')")
+            for aid in sketches:
+                connection.execute(sa.text(
+                    "INSERT INTO article (id, site_id, url, canonical_url, first_seen_at, last_seen_at, "
+                    "last_changed_at, provenance, content_hash) VALUES (:id, 1, :u, :u, "
+                    "'2026-11-26 00:00:00', '2026-11-26 00:00:00', '2026-11-26 00:00:00', '{}', 'h')"),
+                    {"id": aid, "u": f"http://k/{aid}"})
+            connection.execute(sa.text("INSERT INTO article_sketch (article_id, hash) VALUES (:a, :h)"),
+                               [{"a": aid, "h": h} for aid, rows in sketches.items() for h in rows])
+        assert db.upgrade(db_url) == db.head_revision()
+        with engine.connect() as connection:
+            kept = connection.execute(sa.text("SELECT article_id, hash FROM article_sketch")).all()
+            with sa.orm.Session(connection) as session:
+                signatures = signatures_of(session, list(sketches))
+        assert sorted(kept) == sorted((aid, h) for aid, rows in sketches.items()
+                                      for h in split_sketch(rows)[0])
+        assert signatures == {aid: [v & ((1 << 56) - 1) for v in dedupe.signature(texts[aid - 1])]
+                              for aid in sketches}
+        assert db.downgrade(db_url, "0007") == "0007"
+        with engine.connect() as connection:
+            back = connection.execute(sa.text("SELECT article_id, hash FROM article_sketch")).all()
+        assert sorted(back) == sorted((aid, h) for aid, rows in sketches.items() for h in rows)
     finally:
         engine.dispose()

@@ -11,7 +11,7 @@ go in together:
 3. one executemany writes their first versions;
 4. near-duplicate sketches: one lookup of the stored articles sharing a band key with any
    article of the batch, one read of those candidates' signatures and groups, then one
-   executemany each for the sketch rows and the links (``duplicates.link_near_duplicates``
+   executemany each for the band keys, the signatures and the links (``duplicates.link_near_duplicates``
    does the same per article).
 
 Everything else takes the per-article path (``store.upsert_article`` and
@@ -30,7 +30,15 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from crawler.db.duplicates import CANDIDATES, link_near_duplicates
+from crawler.db.duplicates import (
+    CANDIDATES,
+    CHUNK,
+    link_near_duplicates,
+    signatures_of,
+    split_sketch,
+    store_sketches,
+    unpack_signature,
+)
 from crawler.db.models import DISCOVERY_SOURCES, ArticleRow, ArticleSketchRow, ArticleVersionRow
 from crawler.db.store import _aware, _content, _dialect_insert, content_hash, upsert_article
 from crawler.db.versions import VERSIONED_FIELDS, _fields, field_diff, sighting_values
@@ -39,8 +47,6 @@ from crawler.extract.model import Article
 _ARTICLE = cast(sa.Table, ArticleRow.__table__)
 _SKETCH = cast(sa.Table, ArticleSketchRow.__table__)
 _VERSION = cast(sa.Table, ArticleVersionRow.__table__)
-CHUNK = 400
-"""Keys per ``IN (...)`` list: well under SQLite's and PostgreSQL's parameter limits."""
 
 
 @dataclass(frozen=True)
@@ -241,22 +247,6 @@ def _one(session: Session, site_id: int, run_id: int | None, item: Fetched, key:
     return Stored(outcome, article_id, group)
 
 
-def _insert_plain(session: Session, table: sa.Table, columns: tuple[str, ...],
-                  rows: list[tuple[Any, ...]]) -> None:
-    """INSERT rows of plain integers straight through the driver's executemany: the
-    80 sketch rows per article cost more in SQLAlchemy's per-row parameter processing
-    (~0.35 ms per article) than in the database. Only for columns without type
-    processing (the values go to the driver as they are)."""
-    if not rows:
-        return
-    conn = session.connection()
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"  # psycopg takes %s too
-    quote = conn.dialect.identifier_preparer
-    sql = (f"INSERT INTO {quote.format_table(table)} ({', '.join(map(quote.quote, columns))}) "  # noqa: S608 (names from the model)
-           f"VALUES ({', '.join([mark] * len(columns))})")
-    conn.exec_driver_sql(sql, rows)
-
-
 def _insert_new(session: Session, site_id: int, run_id: int | None, items: list[Fetched],
                 keys: list[str], digests: list[str], first: dict[str, int]) -> list[tuple[int, Stored]]:
     if not first:
@@ -298,30 +288,26 @@ def _group_new(session: Session, new: list[tuple[int, list[int] | None]]) -> dic
     from crawler import dedupe  # here, not at import: the crawl process never sketches (numpy: +20 MB)
     if not new:
         return {}
-    bands = {aid: [h for h in rows or () if h >> 62] for aid, rows in new}
+    split = {aid: split_sketch(rows or []) for aid, rows in new}
     owners: dict[int, list[int]] = {}  # band key -> stored articles having it
-    for chunk in _chunks(sorted({h for keys in bands.values() for h in keys})):
+    for chunk in _chunks(sorted({h for keys, _sig in split.values() for h in keys})):
         for h, owner in session.execute(sa.select(_SKETCH.c.hash, _SKETCH.c.article_id)
                                         .where(_SKETCH.c.hash.in_(chunk))):
             owners.setdefault(h, []).append(owner)
-    signatures = {aid: dedupe.signature_from_rows(rows or []) for aid, rows in new}
+    signatures = {aid: unpack_signature(packed) for aid, (_keys, packed) in split.items()}
     picked: dict[int, list[int]] = {}
     batch_owners: dict[int, list[int]] = {}
     for aid, _rows in new:
         shared: Counter[int] = Counter()
-        for h in bands[aid]:
+        for h in split[aid][0]:
             shared.update(c for c in owners.get(h, ()) if c < aid)
             shared.update(batch_owners.get(h, ()))
             batch_owners.setdefault(h, []).append(aid)
         picked[aid] = [c for c, _n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))][:CANDIDATES]
     earlier = sorted({c for cs in picked.values() for c in cs} - signatures.keys())
+    signatures.update(signatures_of(session, earlier))
     roots: dict[int, int | None] = {}
     for chunk in _chunks(earlier):
-        stored_rows: dict[int, list[int]] = {}
-        for owner, h in session.execute(sa.select(_SKETCH.c.article_id, _SKETCH.c.hash)
-                                        .where(_SKETCH.c.article_id.in_(chunk))):
-            stored_rows.setdefault(owner, []).append(h)
-        signatures.update({c: dedupe.signature_from_rows(r) for c, r in stored_rows.items()})
         roots.update(session.execute(sa.select(_ARTICLE.c.id, _ARTICLE.c.duplicate_of_id)
                                      .where(_ARTICLE.c.id.in_(chunk))).all())
     links: list[dict[str, Any]] = []
@@ -334,8 +320,7 @@ def _group_new(session: Session, new: list[tuple[int, list[int] | None]]) -> dic
         group = groups.get(best[1]) or roots.get(best[1]) or best[1]
         groups[aid] = group
         links.append({"aid": aid, "group": group, "similarity": round(best[0], 3)})
-    _insert_plain(session, _SKETCH, ("article_id", "hash"),
-                  [(aid, h) for aid, rows in new for h in rows or ()])
+    store_sketches(session, [(aid, rows) for aid, rows in new if rows])
     if links:
         session.connection().execute(
             sa.update(_ARTICLE).where(_ARTICLE.c.id == sa.bindparam("aid"))

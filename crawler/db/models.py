@@ -238,7 +238,9 @@ class FetchStateRow(Base):
 
 
 class ArticleSketchRow(Base):
-    """One hash of an article's near-duplicate sketch (``crawler.dedupe``), indexed."""
+    """One LSH band key of an article's near-duplicate sketch (``crawler.dedupe``), indexed
+    for the candidate lookup (16 per article; the signature is one ``article_signature``
+    row)."""
 
     __tablename__ = "article_sketch"
 
@@ -246,6 +248,18 @@ class ArticleSketchRow(Base):
         sa.ForeignKey("article.id", ondelete="CASCADE"), primary_key=True
     )
     hash: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, index=True)
+
+
+class ArticleSignatureRow(Base):
+    """An article's near-duplicate signature (``crawler.dedupe``: ``BINS`` values of 56 bits),
+    packed as little-endian 64-bit integers: read whole for a candidate, never searched."""
+
+    __tablename__ = "article_signature"
+
+    article_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("article.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    signature: Mapped[bytes] = mapped_column(sa.LargeBinary)
 
 
 class SchedulerLeaseRow(Base):
