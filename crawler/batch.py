@@ -88,7 +88,23 @@ def worker_count(value: Any) -> int:
     return count
 
 
-def worker_init(entities: bool) -> None:
+def worker_niceness(value: Any) -> int:
+    """``PROVNEWS_WORKER_NICE``: how much lower the workers' CPU priority is than the crawl
+    process's (0-19, as ``nice``)."""
+    try:
+        niceness = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"PROVNEWS_WORKER_NICE must be a number from 0 to 19, got {value!r}") from None
+    if not 0 <= niceness <= 19:
+        raise ValueError(f"PROVNEWS_WORKER_NICE must be from 0 to 19, got {niceness}")
+    return niceness
+
+
+def worker_init(entities: bool, niceness: int = 0) -> None:
+    """Start a worker: lower its priority (the crawl process feeds every worker, so a worker
+    must not take the crawl process's CPU), then load what its pages need."""
+    if niceness and hasattr(os, "nice"):
+        os.nice(niceness)
     warm_up(entities)
 
 

@@ -45,9 +45,10 @@ def build_settings(env: str | None = None, overrides: dict[str, Any] | None = No
     settings.setmodule(f"settings.{env}", priority="project")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
-    from crawler.batch import worker_count
+    from crawler.batch import worker_count, worker_niceness
 
     worker_count(settings.get("PROVNEWS_WORKERS"))  # a bad value fails here, in one line
+    worker_niceness(settings.get("PROVNEWS_WORKER_NICE"))
     if "USER_AGENT" not in (overrides or {}):
         settings.set("USER_AGENT", user_agent(settings.get("PROVNEWS_CONTACT")), priority="cmdline")
     return settings

@@ -31,6 +31,7 @@ from crawler.batch import (
     trim_heap,
     worker_count,
     worker_init,
+    worker_niceness,
     write_batch,
 )
 from crawler.items import GoneItem, PageItem
@@ -55,10 +56,10 @@ class WorkerPool:
     in_flight: ClassVar[set[Future[BatchResult]]] = set()
 
     @classmethod
-    def acquire(cls, workers: int, entities: bool) -> ProcessPoolExecutor:
+    def acquire(cls, workers: int, entities: bool, niceness: int = 0) -> ProcessPoolExecutor:
         if cls._pool is None:
             cls._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=worker_init, initargs=(entities,))
+                                            initializer=worker_init, initargs=(entities, niceness))
             cls._limit = workers * BATCHES_PER_WORKER
         cls._users += 1
         return cls._pool
@@ -128,7 +129,8 @@ class StoreArticlePipeline:
         self.store_failures: list[dict[str, Any]] = []
         self._timer: Any = None
         workers = worker_count(settings.get("PROVNEWS_WORKERS"))
-        self.pool = WorkerPool.acquire(workers, self.entities) if workers > 0 else None
+        niceness = worker_niceness(settings.get("PROVNEWS_WORKER_NICE", 10))
+        self.pool = WorkerPool.acquire(workers, self.entities, niceness) if workers > 0 else None
         self.in_flight: list[Future[BatchResult]] = []
         self.site: Site | None = None
         self.site_id = 0

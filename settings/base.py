@@ -85,6 +85,11 @@ PROVNEWS_NEAR_DUPLICATES = True
 # or 0 (in the crawl process). One pool per crawl process, shared by every site it crawls.
 # The crawl process itself mostly waits on the network; parsing is the CPU work.
 PROVNEWS_WORKERS = "auto"
+# How much lower the workers' CPU priority is than the crawl process's (as `nice`, 0-19).
+# The crawl process downloads and feeds every worker: with as many busy workers as CPUs,
+# equal priority left it a fraction of a CPU, and every worker then waited for pages
+# (bench/RESULTS.md: 10 against 0 at 5,000 pages). 0 gives workers the same priority.
+PROVNEWS_WORKER_NICE = 10
 # Articles written per database transaction, and the longest a stored item waits.
 PROVNEWS_STORE_BATCH = 25
 PROVNEWS_STORE_FLUSH_SECONDS = 0.5

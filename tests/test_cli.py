@@ -131,6 +131,14 @@ def test_bad_worker_count_is_one_line_error(tmp_path: Path, value: str) -> None:
     assert "PROVNEWS_WORKERS" in one_line_error(result)
 
 
+@pytest.mark.parametrize("value", ["abc", "-1", "20"])
+def test_bad_worker_niceness_is_one_line_error(tmp_path: Path, value: str) -> None:
+    result = run_cli("crawl", "portal_example", "--db", f"sqlite:///{tmp_path}/x.db",
+                     "-s", f"PROVNEWS_WORKER_NICE={value}")
+    assert result.returncode == 2
+    assert "PROVNEWS_WORKER_NICE" in one_line_error(result)
+
+
 def test_extract_prints_the_seed_article() -> None:
     page = FIXTURES / "nukeviet" / "articles" / "103.html"
     result = run_cli("extract", str(page))

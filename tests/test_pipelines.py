@@ -54,6 +54,17 @@ def test_the_sites_of_one_crawl_process_share_one_worker_pool():
     assert WorkerPool._pool is None
 
 
+def test_workers_run_at_lower_priority_than_the_crawl_process():
+    """PROVNEWS_WORKER_NICE: the workers yield the CPU to the crawl process that feeds them."""
+    from pipelines.store import WorkerPool
+
+    pool = WorkerPool.acquire(1, False, 5)
+    try:
+        assert pool.submit(os.nice, 0).result() == min(os.nice(0) + 5, 19)
+    finally:
+        WorkerPool.release()
+
+
 def test_the_crawl_process_does_not_load_numpy():
     """Only the extraction workers compute sketches; numpy costs each process ~20 MB."""
     import subprocess
