@@ -286,3 +286,22 @@ def test_a_batch_with_one_unstorable_page_stores_the_others_and_records_that_one
         stored = set(session.scalars(sa.select(db.ArticleRow.url)))
     assert stored == {"http://portal.example/x-13.html", "http://portal.example/x-15.html"}
     engine.dispose()
+
+
+def test_sitemap_lastmods_rewrite_only_the_rows_they_change(store):
+    """``record_source_modified`` runs at the end of every crawl over a sitemap's articles:
+    a row already holding its lastmod is left alone (each row carries its page)."""
+    store([fetched(i) for i in IDS[:3]])
+    stamp = {f"id:{i}": T0 - timedelta(days=1) for i in IDS[:3]}
+
+    def record(lastmods: dict[str, datetime]) -> int:
+        with Session(store.engine) as session, session.begin():
+            return db.record_source_modified(session, store.site_id, lastmods)
+
+    assert record(stamp) == 3
+    assert record(stamp) == 0
+    assert record({**stamp, "id:13": T0, "id:unknown": T0}) == 1
+    with Session(store.engine) as session:
+        row = db.ArticleRow
+        kept = dict(session.execute(sa.select(row.identity, row.source_modified_at)).all())
+    assert {k: v.astimezone(UTC) for k, v in kept.items()} == {**stamp, "id:13": T0}

@@ -155,13 +155,17 @@ def article_versions(session: Session, article_id: int) -> list[ArticleVersionRo
 def record_source_modified(session: Session, site_id: int, lastmods: dict[str, datetime]) -> int:
     """Remember each article's sitemap ``lastmod`` (keyed by article identity), so the next
     crawl re-fetches exactly the articles whose lastmod moved. One indexed UPDATE per
-    article, sent as one executemany. Returns how many lastmods were given."""
+    article, sent as one executemany; a row already holding its lastmod is not rewritten
+    (an article row carries its compressed page: rewriting every row of a sitemap each
+    night cost more than the crawl). Returns how many rows changed."""
     if not lastmods:
         return 0
+    stamp = sa.bindparam("stamp", type_=ArticleRow.source_modified_at.type)
     stmt = (
         sa.update(cast(sa.Table, ArticleRow.__table__))
-        .where(ArticleRow.site_id == site_id, ArticleRow.identity == sa.bindparam("key"))
-        .values(source_modified_at=sa.bindparam("stamp"))
+        .where(ArticleRow.site_id == site_id, ArticleRow.identity == sa.bindparam("key"),
+               sa.or_(ArticleRow.source_modified_at.is_(None), ArticleRow.source_modified_at != stamp))
+        .values(source_modified_at=stamp)
     )
-    session.connection().execute(stmt, [{"key": k, "stamp": v} for k, v in lastmods.items()])
-    return len(lastmods)
+    done = session.connection().execute(stmt, [{"key": k, "stamp": v} for k, v in lastmods.items()])
+    return done.rowcount

@@ -126,15 +126,15 @@ class ArticleSpider(Spider):
         for url in urls:
             lastmod = (lastmods or {}).get(url)
             identity = self._identity(url)
-            if lastmod is not None:
-                self.sitemap_lastmods[identity] = lastmod
+            known = stored.get(identity)
+            if lastmod is not None and (known is None or known.source_modified_at != lastmod):
+                self.sitemap_lastmods[identity] = lastmod  # kept when the run closes
             if identity not in self.seen_articles:
                 self.seen_articles.add(identity)
                 stats.inc_value("provnews/discovered")
                 stats.inc_value(f"provnews/discovered/{channel}")
             if identity in self.requested:
                 continue
-            known = stored.get(identity)
             if known is None:
                 self.requested.add(identity)
                 stats.inc_value("provnews/discovered_new")
