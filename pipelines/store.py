@@ -12,9 +12,8 @@ failure and the discovery validators.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 from collections import Counter
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -36,6 +35,7 @@ from crawler.batch import (
 )
 from crawler.items import GoneItem, PageItem
 from crawler.registry import Site
+from crawler.workers import ProcessPool
 
 logger = logging.getLogger(__name__)
 BATCHES_PER_WORKER = 1
@@ -50,16 +50,15 @@ class WorkerPool:
     to open, shut down when the last one closes. Bounds the batches in flight over all
     sites to ``BATCHES_PER_WORKER`` per worker."""
 
-    _pool: ClassVar[ProcessPoolExecutor | None] = None
+    _pool: ClassVar[ProcessPool | None] = None
     _users: ClassVar[int] = 0
     _limit: ClassVar[int] = 0
     in_flight: ClassVar[set[Future[BatchResult]]] = set()
 
     @classmethod
-    def acquire(cls, workers: int, entities: bool, niceness: int = 0) -> ProcessPoolExecutor:
+    def acquire(cls, workers: int, entities: bool, niceness: int = 0) -> ProcessPool:
         if cls._pool is None:
-            cls._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=worker_init, initargs=(entities, niceness))
+            cls._pool = ProcessPool(workers, initializer=worker_init, initargs=(entities, niceness))
             cls._limit = workers * BATCHES_PER_WORKER
         cls._users += 1
         return cls._pool
@@ -131,7 +130,7 @@ class StoreArticlePipeline:
         workers = worker_count(settings.get("PROVNEWS_WORKERS"))
         niceness = worker_niceness(settings.get("PROVNEWS_WORKER_NICE", 10))
         self.pool = WorkerPool.acquire(workers, self.entities, niceness) if workers > 0 else None
-        self.in_flight: list[Future[BatchResult]] = []
+        self.in_flight: list[tuple[Future[BatchResult], list[str]]] = []
         self.site: Site | None = None
         self.site_id = 0
         self.run_id = 0
@@ -196,19 +195,32 @@ class StoreArticlePipeline:
             self._collect(write_batch(self._job(batch)))
             return
         self._drain()
-        self.in_flight.append(WorkerPool.submit(self._job(batch)))
+        urls = [page.url for page in batch]  # not the bodies: enough to record a lost batch
+        self.in_flight.append((WorkerPool.submit(self._job(batch)), urls))
         del batch
         trim_heap()  # give the heap of earlier responses back (80 KB bodies fragment it)
 
     def _drain(self) -> None:
         """Count the results of this site's finished batches."""
         running = []
-        for future in self.in_flight:
-            if future.done():
-                self._collect(future.result())
+        for future, urls in self.in_flight:
+            if not future.done():
+                running.append((future, urls))
+            elif (error := future.exception()) is not None:
+                self._lost(urls, error)
             else:
-                running.append(future)
+                self._collect(future.result())
         self.in_flight = running
+
+    def _lost(self, urls: list[str], error: BaseException) -> None:
+        """A batch whose worker failed: each page is recorded as failed (not stored, so the
+        next crawl fetches it again)."""
+        logger.error("a batch of %d pages was not stored: %s", len(urls), error)
+        self._collect(BatchResult(
+            stats=Counter({"provnews/failed": len(urls), "provnews/errors/worker_error": len(urls)}),
+            failures=[{"url": url, "kind": "worker_error", "http_status": None,
+                       "message": f"{type(error).__name__}: {error}"[:500], "at": datetime.now(UTC)}
+                      for url in urls]))
 
     def _collect(self, result: BatchResult) -> None:
         stats = self.crawler.stats
@@ -223,7 +235,7 @@ class StoreArticlePipeline:
     def close_spider(self) -> None:
         self.flush()
         if self.pool is not None:
-            wait(self.in_flight)  # every batch written before the run is closed
+            wait([future for future, _urls in self.in_flight])  # every batch stored before the run closes
             self._drain()
             WorkerPool.release()
         stats = self.crawler.stats

@@ -74,3 +74,32 @@ def test_the_crawl_process_does_not_load_numpy():
             "print('numpy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_batch_lost_with_its_worker_is_recorded_page_by_page():
+    """A worker that dies mid-batch: every page of that batch becomes a recorded failure
+    (not stored, so the next crawl fetches it again); other batches are counted as usual."""
+    from collections import Counter
+    from concurrent.futures import Future
+
+    from scrapy.utils.test import get_crawler
+
+    from crawler.batch import BatchResult
+    from crawler.workers import WorkerDied
+    from pipelines.store import StoreArticlePipeline
+
+    pipeline = object.__new__(StoreArticlePipeline)  # the bookkeeping only: no database
+    pipeline.crawler = get_crawler()
+    pipeline.outcomes, pipeline.store_failures = Counter(), []
+    lost: Future[BatchResult] = Future()
+    lost.set_exception(WorkerDied("a worker process exited during a job (exit code -9)"))
+    done: Future[BatchResult] = Future()
+    done.set_result(BatchResult(outcomes=Counter(new=2)))
+    pipeline.in_flight = [(lost, ["http://a/1", "http://a/2"]), (done, ["http://a/3", "http://a/4"])]
+    pipeline._drain()
+    assert pipeline.in_flight == []
+    assert [(f["url"], f["kind"]) for f in pipeline.store_failures] == [
+        ("http://a/1", "worker_error"), ("http://a/2", "worker_error")]
+    assert "exit code -9" in pipeline.store_failures[0]["message"]
+    assert pipeline.outcomes["new"] == 2
+    assert pipeline.crawler.stats.get_value("provnews/errors/worker_error") == 2

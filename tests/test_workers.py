@@ -1,0 +1,82 @@
+"""The crawl's worker pool (crawler.workers): results, errors, dead workers, imports."""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import Future
+
+import pytest
+
+from crawler.workers import ProcessPool, WorkerDied
+
+
+def loaded(module: str) -> bool:
+    return module in sys.modules
+
+
+def die() -> None:
+    os._exit(3)
+
+
+def pid_after(value: int) -> tuple[int, int]:
+    return value, os.getpid()
+
+
+@pytest.fixture
+def pool():
+    p = ProcessPool(1)
+    yield p
+    p.shutdown()
+
+
+def test_results_and_errors_come_back_through_futures(pool):
+    assert pool.submit(pow, 2, 10).result(timeout=60) == 1024
+    with pytest.raises(ValueError, match="invalid literal"):
+        pool.submit(int, "x").result(timeout=60)
+    assert pool.submit(pow, 3, 2).result(timeout=60) == 9  # the worker lives on
+
+
+def test_a_dead_worker_fails_its_job_only_and_is_replaced(pool):
+    first = pool.submit(pid_after, 1).result(timeout=60)[1]
+    with pytest.raises(WorkerDied, match="exit code 3"):
+        pool.submit(die).result(timeout=60)
+    value, second = pool.submit(pid_after, 2).result(timeout=60)
+    assert value == 2 and second != first
+
+
+def test_workers_that_keep_dying_break_the_pool_instead_of_looping(pool):
+    for _ in range(2):
+        with pytest.raises(WorkerDied):
+            pool.submit(die).result(timeout=60)
+    with pytest.raises(WorkerDied, match="keep exiting"):
+        pool.submit(pow, 2, 2).result(timeout=60)
+
+
+def test_a_job_that_cannot_be_sent_fails_alone(pool):
+    with pytest.raises((TypeError, AttributeError)):
+        pool.submit(pow, lambda: 1, 2).result(timeout=60)
+    assert pool.submit(pow, 2, 3).result(timeout=60) == 8
+
+
+def test_workers_import_only_what_their_jobs_need():
+    """Unlike multiprocessing's spawn, a worker does not re-run the parent's __main__
+    (for `provnews`, crawler.cli: Scrapy and Twisted, ~25 MB per worker)."""
+    import crawler.cli  # noqa: F401 (what the crawl process has loaded)
+
+    assert "scrapy" in sys.modules
+    p = ProcessPool(1)
+    try:
+        assert p.submit(loaded, "scrapy").result(timeout=60) is False
+        assert p.submit(loaded, "twisted").result(timeout=60) is False
+    finally:
+        p.shutdown()
+
+
+def test_shutdown_finishes_submitted_jobs_then_refuses_more():
+    p = ProcessPool(2)
+    futures: list[Future[int]] = [p.submit(pow, 2, n) for n in range(6)]
+    p.shutdown()
+    assert [f.result(timeout=0) for f in futures] == [2**n for n in range(6)]
+    with pytest.raises(RuntimeError, match="after shutdown"):
+        p.submit(pow, 2, 2)
