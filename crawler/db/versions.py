@@ -167,5 +167,8 @@ def record_source_modified(session: Session, site_id: int, lastmods: dict[str, d
                sa.or_(ArticleRow.source_modified_at.is_(None), ArticleRow.source_modified_at != stamp))
         .values(source_modified_at=stamp)
     )
-    done = session.connection().execute(stmt, [{"key": k, "stamp": v} for k, v in lastmods.items()])
-    return done.rowcount
+    changed, items = 0, list(lastmods.items())
+    for i in range(0, len(items), 1000):  # in chunks: the parameters of 20,000 rows cost ~20 MB
+        done = session.connection().execute(stmt, [{"key": k, "stamp": v} for k, v in items[i:i + 1000]])
+        changed += done.rowcount
+    return changed
