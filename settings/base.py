@@ -74,6 +74,9 @@ PROVNEWS_LISTING_MARGIN = 1
 # Walk every listing page (the whole archive) instead of stopping at known articles;
 # also sends no conditional GET headers. `provnews crawl --backfill` sets it.
 PROVNEWS_BACKFILL = False
+# New article URLs are requested at most this many at a time (the rest wait as plain
+# URLs): a sitemap listing a whole archive does not fill the scheduler with requests.
+PROVNEWS_MAX_QUEUED_ARTICLES = 1000
 # At most this many due stored articles are revisited per crawl (most overdue first).
 PROVNEWS_MAX_REVISITS = 500
 # ISO 8601 time (with offset) to use as "now" when deciding which revisits are due;

@@ -83,6 +83,18 @@ def test_crawl_stores_every_portal_article_once_and_rerun_adds_nothing(replica, 
     assert not [p for h, p, s in replica.requests if re.search(r"-\d+\.html$", p)]
 
 
+def test_article_requests_wait_as_urls_beyond_the_queue_limit(replica, sqlite_url):
+    """PROVNEWS_MAX_QUEUED_ARTICLES: with 2 requests at a time the crawl still fetches every
+    article exactly once (the rest wait as URLs and follow as pages are answered)."""
+    result = crawl(replica, sqlite_url, "portal_example", extra=("-s", "PROVNEWS_MAX_QUEUED_ARTICLES=2"))
+    assert result.returncode == 0, result.stderr
+    assert set(stored(sqlite_url)) == set(replica.article_urls("portal.example"))
+    assert summary_row(result.stdout, "portal_example")[1:5] == ["ok", "93", "93", "93"]
+    hits = Counter(path for host, path, status in replica.requests
+                   if host == "portal.example" and status == 200 and re.search(r"-\d+\.html$", path))
+    assert len(hits) == 93 and max(hits.values()) == 1
+
+
 def test_crawl_news_replica_stores_all_fifteen_pages(replica, sqlite_url):
     result = crawl(replica, sqlite_url, "news_example")
     assert result.returncode == 0, result.stderr

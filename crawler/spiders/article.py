@@ -10,12 +10,14 @@ Failures are counted in stats and listed in ``spider.failures`` for the store pi
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -48,6 +50,14 @@ class ArticleSpider(Spider):
         self.failures: list[dict[str, Any]] = []
         self.validators_seen: dict[str, tuple[str | None, str | None, int]] = {}
         self.sitemap_lastmods: dict[str, datetime] = {}
+        self.pending: deque[tuple[str, str]] = deque()
+        """New article URLs (and the channel that found them) not requested yet. Requests
+        are made as earlier ones are answered, at most ``max_queued`` waiting at a time:
+        a sitemap of 100,000 URLs does not put 100,000 requests in the scheduler at once
+        (~1 KB each; a URL here is ~0.2 KB)."""
+        self.queued = 0
+        """Article requests made from ``pending`` and not answered yet."""
+        self.max_queued = 1000
         self.max_pages = 50
         self.family = families.get("generic")
         self.margin = 1
@@ -66,6 +76,8 @@ class ArticleSpider(Spider):
         spider.max_pages = min(site.max_listing_pages, settings.getint("PROVNEWS_MAX_LISTING_PAGES"))
         spider.margin = settings.getint("PROVNEWS_LISTING_MARGIN")
         spider.backfill = settings.getbool("PROVNEWS_BACKFILL")
+        spider.max_queued = max(1, settings.getint("PROVNEWS_MAX_QUEUED_ARTICLES", 1000))
+        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         if settings.get("PROVNEWS_NOW"):
             spider.now = datetime.fromisoformat(settings.get("PROVNEWS_NOW")).astimezone(UTC)
         if settings.getbool("PROVNEWS_INCREMENTAL", True):
@@ -138,10 +150,7 @@ class ArticleSpider(Spider):
             if known is None:
                 self.requested.add(identity)
                 stats.inc_value("provnews/discovered_new")
-                # The spider dedupes articles itself; dont_filter lets a redirect loop
-                # surface as an error instead of being silently dropped as a duplicate.
-                yield Request(url, callback=self.parse_article, errback=self.on_error,
-                              dont_filter=True, meta={"channel": channel, "article": True})
+                self.pending.append((url, channel))
                 continue
             changed = lastmod and known.source_modified_at and lastmod > known.source_modified_at
             if changed or revisit.is_due(known.next_check_at, self.now):
@@ -150,6 +159,33 @@ class ArticleSpider(Spider):
                 # A later channel (a sitemap with lastmod) may still ask for it.
                 self.skipped.add(identity)
                 stats.inc_value("provnews/skipped_known")
+        yield from self._release()
+
+    def _release(self) -> Iterable[Request]:
+        """Requests for pending article URLs, while fewer than ``max_queued`` wait."""
+        while self.pending and self.queued < self.max_queued:
+            url, channel = self.pending.popleft()
+            self.queued += 1
+            # The spider dedupes articles itself; dont_filter lets a redirect loop
+            # surface as an error instead of being silently dropped as a duplicate.
+            yield Request(url, callback=self.parse_article, errback=self.on_error, dont_filter=True,
+                          meta={"channel": channel, "article": True, "queued": True})
+
+    def _answered(self, meta: Any) -> Iterable[Request]:
+        """One queued article request answered (a page or a failure): make the next ones."""
+        if meta.get("queued"):
+            self.queued -= 1
+        return self._release()
+
+    def _on_idle(self) -> None:
+        """Nothing in flight: request the next pending URLs (nothing is waiting, so none
+        is queued) and keep the spider open while any remain."""
+        if not self.pending:
+            return
+        self.queued = 0
+        for request in self._release():
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
 
     def closed(self, reason: str) -> None:
         self.state.close()
@@ -225,6 +261,7 @@ class ArticleSpider(Spider):
     # -- articles ------------------------------------------------------------------------
     def parse_article(self, response: Response) -> Any:
         assert self.site is not None
+        yield from self._answered(response.meta)
         known_url = response.meta.get("known_url")
         if known_url and (response.status in GONE_STATUSES or not discovery.is_article_url(
                 response.url, self.site.article_pattern)):
@@ -246,12 +283,13 @@ class ArticleSpider(Spider):
         )
 
     # -- failures ------------------------------------------------------------------------
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> list[Request]:
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         meta = request.meta if request is not None else {}
         kind, status, message = classify_failure(failure)
         self._record(url, kind, status, message, meta)
+        return list(self._answered(meta))
 
     def _record(self, url: str, kind: str, status: int | None, message: str, meta: Any) -> None:
         stats = self.crawler.stats
