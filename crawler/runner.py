@@ -101,19 +101,15 @@ def site_settings(settings: Settings, site: Site) -> Settings:
     return out
 
 
-GC_THRESHOLD = (5000, 10, 10)
-"""Python's default first threshold is 700 allocations: a crawl allocates requests,
-responses and their dicts so fast that collections took ~11 % of the crawl process's
-CPU at 20,000 bench pages (6.6 s; bench/RESULTS.md)."""
-
-
 def _tune_gc() -> None:
     """Before the reactor starts: what is loaded by now (modules, settings, the crawlers)
-    lives as long as the process, so freeze it out of every later collection, and collect
-    less often (the crawl makes few reference cycles)."""
+    lives as long as the process, so freeze it out of every later collection. Full
+    collections walked all of it: GC took 6.6 s of the crawl process's CPU at 20,000 bench
+    pages (~11 %), 3.1 s with this (bench/RESULTS.md). Collecting less often (a first
+    threshold of 5,000) saved more CPU but let cyclic garbage holding response bodies
+    live longer: +80 MB in the crawl process with entities, so the thresholds stay."""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(*GC_THRESHOLD)
 
 
 def run_crawls(site_keys: list[str], settings: Settings) -> list[RunSummary]:
