@@ -12,8 +12,8 @@ One thread per worker in the crawl process feeds it jobs from a shared queue and
 back results as :class:`~concurrent.futures.Future` objects, so callers use ``wait`` and
 ``result()`` as with the standard executors. A worker that dies takes only its current
 job with it (that future fails with :class:`WorkerDied`); the next job gets a new worker.
-A worker that dies twice in a row before finishing a job marks the pool broken: every
-job then fails at once instead of starting processes in a loop.
+When two workers in a row die before finishing any job (they cannot start), the pool is
+broken: every job then fails at once instead of starting processes in a loop.
 """
 
 from __future__ import annotations
@@ -31,17 +31,21 @@ from concurrent.futures import Future
 from typing import Any, BinaryIO
 
 _HEADER = struct.Struct("<Q")
+_Worker = tuple[subprocess.Popen[bytes], BinaryIO, BinaryIO]  # the process, its two pipes
 
 
 class WorkerDied(RuntimeError):
     """A worker process exited (crashed, was killed, or could not start) during a job."""
 
 
-def _send(stream: BinaryIO, obj: object) -> None:
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+def _write(stream: BinaryIO, data: bytes) -> None:
     stream.write(_HEADER.pack(len(data)))
     stream.write(data)
     stream.flush()
+
+
+def _send(stream: BinaryIO, obj: object) -> None:
+    _write(stream, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _read(stream: BinaryIO) -> bytes:
@@ -95,7 +99,7 @@ class ProcessPool:
                 thread.join()
 
     # -- one thread per worker process -------------------------------------------------
-    def _start(self) -> tuple[subprocess.Popen[bytes], BinaryIO, BinaryIO]:
+    def _start(self) -> _Worker:
         jobs_r, jobs_w = os.pipe()
         results_r, results_w = os.pipe()
         try:
@@ -121,9 +125,23 @@ class ProcessPool:
             proc.kill()
             proc.wait()
 
+    def _deliver(self, worker: _Worker | None, job: bytes) -> _Worker:
+        """Send the (pickled) job, to a new worker if there is none or this one has exited
+        since its last job (the job was not delivered, so it is safe to send it again)."""
+        if worker is not None:
+            try:
+                _write(worker[1], job)
+                return worker
+            except OSError:
+                self._stop(*worker)
+        worker = self._start()
+        _write(worker[1], job)
+        return worker
+
     def _drive(self) -> None:
-        worker: tuple[subprocess.Popen[bytes], BinaryIO, BinaryIO] | None = None
-        failures = 0  # deaths in a row without a finished job
+        worker: _Worker | None = None
+        finished = 0  # jobs the current worker finished
+        failures = 0  # workers in a row that exited before finishing any job
         while (item := self._jobs.get()) is not None:
             future, fn, args = item
             if not future.set_running_or_notify_cancel():
@@ -132,26 +150,33 @@ class ProcessPool:
                 future.set_exception(WorkerDied(self._broken))
                 continue
             try:
-                if worker is None:
-                    worker = self._start()
-                _send(worker[1], (fn, args))
-                data = _read(worker[2])
-            except (pickle.PicklingError, TypeError, AttributeError) as exc:  # the job itself
+                job = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception as exc:  # the job itself cannot be sent: no worker involved
                 future.set_exception(exc)
                 continue
+            try:
+                started = worker
+                worker = self._deliver(worker, job)
+                if worker is not started:
+                    finished = 0
+                del job
+                data = _read(worker[2])
             except (OSError, EOFError) as exc:
                 code = None
                 if worker is not None:
                     self._stop(*worker)
                     code = worker[0].returncode
                 worker = None
-                failures += 1
+                # A worker that had finished jobs died on this one (a crash on a page): start
+                # another. Workers that cannot finish even one job (cannot start) break the pool.
+                failures = failures + 1 if finished == 0 else 1
                 message = f"a worker process exited during a job (exit code {code}: {exc})"
                 if failures >= 2:
                     self._broken = f"worker processes keep exiting; last: {message}"
                 future.set_exception(WorkerDied(message))
                 continue
             failures = 0
+            finished += 1
             try:
                 ok, value = pickle.loads(data)  # noqa: S301 (our own worker, over our own pipe)
             except Exception as exc:  # an exception class that cannot be rebuilt here

@@ -45,6 +45,21 @@ def test_a_dead_worker_fails_its_job_only_and_is_replaced(pool):
     assert value == 2 and second != first
 
 
+def test_a_worker_gone_between_jobs_is_replaced_before_the_next_job(pool):
+    import signal
+    import time
+
+    first = pool.submit(pid_after, 1).result(timeout=60)[1]
+    os.kill(first, signal.SIGKILL)
+    for _ in range(500):  # until it has exited (a zombie: its pipes are closed)
+        with open(f"/proc/{first}/stat") as fh:
+            if fh.read().split(")")[1].split()[0] == "Z":
+                break
+        time.sleep(0.01)
+    value, second = pool.submit(pid_after, 2).result(timeout=60)
+    assert value == 2 and second != first
+
+
 def test_workers_that_keep_dying_break_the_pool_instead_of_looping(pool):
     for _ in range(2):
         with pytest.raises(WorkerDied):
