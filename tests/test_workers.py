@@ -76,7 +76,7 @@ def test_a_job_that_cannot_be_sent_fails_alone(pool):
 
 def test_workers_import_only_what_their_jobs_need():
     """Unlike multiprocessing's spawn, a worker does not re-run the parent's __main__
-    (for `provnews`, crawler.cli: Scrapy and Twisted, ~25 MB per worker)."""
+    (for `provnews`, crawler.cli: Scrapy and Twisted, +30 MB per worker)."""
     import crawler.cli  # noqa: F401 (what the crawl process has loaded)
 
     assert "scrapy" in sys.modules
