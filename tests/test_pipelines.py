@@ -110,11 +110,11 @@ def test_the_crawl_process_freezes_its_start_up_objects():
     of the crawl process's CPU at 20,000 pages); the thresholds stay (memory)."""
     import gc
 
-    from crawler.runner import _tune_gc
+    from crawler.runner import _freeze_gc
 
     before = gc.get_threshold()
     try:
-        _tune_gc()
+        _freeze_gc()
         assert gc.get_freeze_count() > 10_000  # the imported modules' objects, at least
         assert gc.get_threshold() == before
     finally:

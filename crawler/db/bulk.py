@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from crawler.db.duplicates import (
     CANDIDATES,
-    CHUNK,
+    chunks,
     link_near_duplicates,
     signatures_of,
     split_sketch,
@@ -81,10 +81,6 @@ def _key(article: Article) -> str:
     return key
 
 
-def _chunks(items: list[Any]) -> list[list[Any]]:
-    return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
-
-
 def store_fetched(session: Session, *, site_id: int, run_id: int | None,
                   items: list[Fetched]) -> list[Stored]:
     """Store every item (new, updated or unchanged, as ``upsert_article`` decides) and
@@ -98,7 +94,7 @@ def store_fetched(session: Session, *, site_id: int, run_id: int | None,
                for i in items]
     stored: dict[str, _Known] = {}
     c = _ARTICLE.c
-    for chunk in _chunks(sorted(set(keys))):
+    for chunk in chunks(sorted(set(keys))):
         stored.update((row[0], _Known(*row[1:])) for row in session.execute(
             sa.select(c.canonical_url, c.id, c.content_hash, c.first_seen_at, c.version_count)
             .where(c.canonical_url.in_(chunk))))
@@ -214,7 +210,7 @@ def _update_changed(session: Session, run_id: int | None, items: list[Fetched], 
     v = _VERSION.c
     wanted = [(stored[keys[i]].id, stored[keys[i]].version_count) for i in ours]
     previous: dict[int, dict[str, object]] = {}
-    for chunk in _chunks(wanted):
+    for chunk in chunks(wanted):
         for row in session.execute(sa.select(v.article_id, *(v[n] for n in VERSIONED_FIELDS))
                                    .where(sa.tuple_(v.article_id, v.version).in_(chunk))):
             previous[row[0]] = dict(zip(VERSIONED_FIELDS, row[1:], strict=True))
@@ -290,7 +286,7 @@ def _group_new(session: Session, new: list[tuple[int, list[int] | None]]) -> dic
         return {}
     split = {aid: split_sketch(rows or []) for aid, rows in new}
     owners: dict[int, list[int]] = {}  # band key -> stored articles having it
-    for chunk in _chunks(sorted({h for keys, _sig in split.values() for h in keys})):
+    for chunk in chunks(sorted({h for keys, _sig in split.values() for h in keys})):
         for h, owner in session.execute(sa.select(_SKETCH.c.hash, _SKETCH.c.article_id)
                                         .where(_SKETCH.c.hash.in_(chunk))):
             owners.setdefault(h, []).append(owner)
@@ -307,7 +303,7 @@ def _group_new(session: Session, new: list[tuple[int, list[int] | None]]) -> dic
     earlier = sorted({c for cs in picked.values() for c in cs} - signatures.keys())
     signatures.update(signatures_of(session, earlier))
     roots: dict[int, int | None] = {}
-    for chunk in _chunks(earlier):
+    for chunk in chunks(earlier):
         roots.update(session.execute(sa.select(_ARTICLE.c.id, _ARTICLE.c.duplicate_of_id)
                                      .where(_ARTICLE.c.id.in_(chunk))).all())
     links: list[dict[str, Any]] = []

@@ -22,6 +22,11 @@ CHUNK = 400
 """Keys per ``IN (...)`` list: well under SQLite's and PostgreSQL's parameter limits."""
 
 
+def chunks(items: list[Any]) -> list[list[Any]]:
+    """``items`` in lists of at most ``CHUNK``, one ``IN (...)`` each."""
+    return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
 def split_sketch(rows: list[int]) -> tuple[list[int], bytes | None]:
     """``dedupe.sketch`` rows as stored: the band keys (bit 62 set) and the packed signature
     (None when the rows hold no complete signature)."""
@@ -69,10 +74,10 @@ def store_sketches(session: Session, sketches: Iterable[tuple[int, list[int]]]) 
 def signatures_of(session: Session, article_ids: list[int]) -> dict[int, list[int]]:
     """The stored signatures of these articles (those without one are left out)."""
     found: dict[int, list[int]] = {}
-    for i in range(0, len(article_ids), CHUNK):
+    for chunk in chunks(article_ids):
         found.update((aid, unpack_signature(blob)) for aid, blob in session.execute(
             sa.select(_SIGNATURE.c.article_id, _SIGNATURE.c.signature)
-            .where(_SIGNATURE.c.article_id.in_(article_ids[i:i + CHUNK]))))
+            .where(_SIGNATURE.c.article_id.in_(chunk))))
     return found
 
 
