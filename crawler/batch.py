@@ -37,6 +37,7 @@ class PageIn:
     status: int
     fetched_at: datetime
     discovered_via: str | None
+    source_modified_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,7 @@ def _write(session: Session, job: BatchJob, extracted: list[tuple[PageIn | GoneI
                    encoding=page.encoding, http_status=page.status,
                    discovered_via=page.discovered_via, seen_at=page.fetched_at,
                    identity=discovery.article_identity(page.url, job.id_pattern),
+                   source_modified_at=page.source_modified_at,
                    sketch=res.sketch if job.group_duplicates else None)
         for _i, page, res in pages
     ])

@@ -25,6 +25,8 @@ class PageItem:
     discovered_via: str | None
     """Discovery channel that found the URL: ``feed``, ``sitemap`` or ``listing`` (None when
     a stored article is revisited)."""
+    source_modified_at: datetime | None = None
+    """The page's ``lastmod`` in the sitemap that listed it, if any (stored with it)."""
 
 
 @dataclass

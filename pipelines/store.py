@@ -162,7 +162,7 @@ class StoreArticlePipeline:
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PageItem):
             self.pending.append(PageIn(item.url, item.body, item.encoding, item.status,
-                                       item.fetched_at, item.discovered_via))
+                                       item.fetched_at, item.discovered_via, item.source_modified_at))
         elif isinstance(item, GoneItem):
             self.pending.append(GoneIn(item.url, item.seen_at))
         else:

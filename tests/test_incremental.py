@@ -15,9 +15,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from crawler import db
+from crawler import db, discovery
 from crawler.db.models import ArticleRow, ArticleVersionRow
 from tests.test_crawl_e2e import crawl, runs, summary_row
+from tests.test_replica import fetch
+from tests.test_replica_generated import SITEMAPS
 
 SITES = [("wp_example", "wp.example"), ("wpclassic_example", "wpclassic.example"),
          ("liferay_example", "liferay.example")]
@@ -42,6 +44,10 @@ def versions(db_url: str, url: str) -> list[ArticleVersionRow]:
     return out
 
 
+def sitemap_lastmods(replica, host: str) -> dict[str, datetime]:
+    return discovery.sitemap_entries(fetch(replica, SITEMAPS[host]).body, SITEMAPS[host]).lastmods
+
+
 def later(days: float) -> tuple[str, str]:
     return ("-s", "PROVNEWS_NOW=" + (datetime.now(UTC) + timedelta(days=days)).isoformat())
 
@@ -58,6 +64,10 @@ def test_incremental_cycle_new_edited_removed(replica, tmp_path: Path, key: str,
     first = crawl(replica, url, key)
     assert first.returncode == 0, first.stderr
     assert set(articles(url)) == set(site.article_urls())
+    # Each page's sitemap lastmod is stored with it (next crawls compare against it).
+    lastmods = sitemap_lastmods(replica, host)
+    assert set(lastmods) == set(site.article_urls())
+    assert {u: row.source_modified_at for u, row in articles(url).items()} == lastmods
 
     # An unchanged site: no article page, at most one request per discovery URL.
     replica.clear_requests()
@@ -87,6 +97,8 @@ def test_incremental_cycle_new_edited_removed(replica, tmp_path: Path, key: str,
         assert [v.version for v in history] == [1, 2]
         assert "cập nhật" in (history[1].diff or "")
         assert stored[edited_url].version_count == 2
+    lastmods = sitemap_lastmods(replica, host)  # the removed two are no longer listed
+    assert {u: row.source_modified_at for u, row in stored.items() if u in lastmods} == lastmods
 
     # Removals show up when the revisit policy checks again; two misses are needed.
     fourth = crawl(replica, url, key, extra=later(1))

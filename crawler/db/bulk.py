@@ -63,6 +63,8 @@ class Fetched:
     identity: str | None = None
     sketch: list[int] | None = None
     """Near-duplicate sketch rows (``dedupe.sketch``); None: do not group this article."""
+    source_modified_at: datetime | None = None
+    """The page's lastmod in the sitemap that listed it; None keeps what is stored."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,12 @@ def _later_seen() -> sa.ColumnElement[Any]:
     return sa.case((col.last_seen_at < seen, seen), else_=col.last_seen_at)
 
 
+def _lastmod_or_kept() -> sa.ColumnElement[Any]:
+    """The page's sitemap lastmod when it came with one, else the stored one."""
+    kept = _ARTICLE.c.source_modified_at
+    return sa.func.coalesce(sa.bindparam("b_lastmod", type_=kept.type), kept)
+
+
 def _applied(session: Session, expected: dict[int, tuple[str, int]], rowcount: int) -> set[int]:
     """The article ids whose optimistic UPDATE matched: all when the executemany's row count
     says so, else those now holding the (digest, version) this batch wrote."""
@@ -150,11 +158,13 @@ def _touch_unchanged(session: Session, items: list[Fetched], keys: list[str], di
         known, item = stored[keys[i]], items[i]
         revisit_values = sighting_values(known.first_seen_at, item.seen_at)
         params.append({"b_id": known.id, "b_digest": digests[i], "b_seen": item.seen_at,
-                       "b_identity": item.identity, **{f"b_{k}": v for k, v in revisit_values.items()}})
+                       "b_identity": item.identity, "b_lastmod": item.source_modified_at,
+                       **{f"b_{k}": v for k, v in revisit_values.items()}})
     stmt = (sa.update(_ARTICLE)
             .where(c.id == sa.bindparam("b_id"), c.content_hash == sa.bindparam("b_digest"))
             .values(last_seen_at=_later_seen(),
                     identity=sa.func.coalesce(sa.bindparam("b_identity", type_=c.identity.type), c.identity),
+                    source_modified_at=_lastmod_or_kept(),
                     **{k: sa.bindparam(f"b_{k}") for k in ("status", "removed_at", "missing_checks",
                                                             "next_check_at")}))
     done = session.connection().execute(stmt, params)
@@ -185,7 +195,8 @@ def _update_changed(session: Session, run_id: int | None, items: list[Fetched], 
             if item.identity is not None:
                 content["identity"] = item.identity
             params.append({"b_id": known.id, "b_old": known.digest, "b_version": known.version_count,
-                           "b_seen": item.seen_at, "version_count": known.version_count + 1,
+                           "b_seen": item.seen_at, "b_lastmod": item.source_modified_at,
+                           "version_count": known.version_count + 1,
                            **content, **sighting_values(known.first_seen_at, item.seen_at)})
         names = [k for k in params[0] if not k.startswith("b_")]
         if any(set(p) != set(params[0]) for p in params):  # identity given for some only
@@ -198,7 +209,7 @@ def _update_changed(session: Session, run_id: int | None, items: list[Fetched], 
         stmt = (sa.update(_ARTICLE)
                 .where(c.id == sa.bindparam("b_id"), c.content_hash == sa.bindparam("b_old"),
                        c.version_count == sa.bindparam("b_version"))
-                .values(last_seen_at=_later_seen(), **values))
+                .values(last_seen_at=_later_seen(), source_modified_at=_lastmod_or_kept(), **values))
         rows = [{**{k: v for k, v in p.items() if k.startswith("b_")},
                  **{f"v_{k}": p[k] for k in names}} for p in params]
         done = session.connection().execute(stmt, rows)
@@ -237,6 +248,9 @@ def _one(session: Session, site_id: int, run_id: int | None, item: Fetched, key:
         discovered_via=item.discovered_via, seen_at=item.seen_at, identity=item.identity,
     )  # fmt: skip
     article_id = session.scalars(sa.select(_ARTICLE.c.id).where(_ARTICLE.c.canonical_url == key)).one()
+    if item.source_modified_at is not None:
+        session.execute(sa.update(_ARTICLE).where(_ARTICLE.c.id == article_id)
+                        .values(source_modified_at=item.source_modified_at))
     group = None
     if outcome != "unchanged" and item.sketch is not None:
         group = link_near_duplicates(session, article_id, sketch=item.sketch)
@@ -257,7 +271,7 @@ def _insert_new(session: Session, site_id: int, run_id: int | None, items: list[
         row.update(site_id=site_id, canonical_url=key, identity=item.identity,
                    discovered_via=item.discovered_via, first_seen_at=item.seen_at,
                    last_seen_at=item.seen_at, version_count=1, duplicate_of_id=None,
-                   duplicate_similarity=None, source_modified_at=None,
+                   duplicate_similarity=None, source_modified_at=item.source_modified_at,
                    **sighting_values(item.seen_at, item.seen_at))
         rows.append(row)
     insert = _dialect_insert(session, _ARTICLE).on_conflict_do_nothing(index_elements=["canonical_url"])

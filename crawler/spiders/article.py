@@ -50,8 +50,12 @@ class ArticleSpider(Spider):
         self.failures: list[dict[str, Any]] = []
         self.validators_seen: dict[str, tuple[str | None, str | None, int]] = {}
         self.sitemap_lastmods: dict[str, datetime] = {}
-        self.pending: deque[tuple[str, str]] = deque()
-        """New article URLs (and the channel that found them) not requested yet. Requests
+        """Sitemap lastmods written when the run closes: those of stored articles that are
+        not fetched again, and of articles already requested when their sitemap was read.
+        A fetched article's lastmod travels with its page (request meta) and is stored
+        with it, so a fetch that fails does not record a lastmod whose page was never seen."""
+        self.pending: deque[tuple[str, str, datetime | None]] = deque()
+        """New article URLs (the channel that found them, their sitemap lastmod) not requested yet. Requests
         are made as earlier ones are answered, at most ``max_queued`` waiting at a time:
         a sitemap of 100,000 URLs does not put 100,000 requests in the scheduler at once
         (a Request with its meta is ~0.7 KB, a waiting URL ~0.2 KB with its string)."""
@@ -111,7 +115,7 @@ class ArticleSpider(Spider):
         return Request(url, callback=callback, errback=self.on_error, headers=headers,
                        meta={"channel": channel, "page": page})
 
-    def _revisit_request(self, url: str, channel: str | None) -> Request:
+    def _revisit_request(self, url: str, channel: str | None, lastmod: datetime | None = None) -> Request:
         self.crawler.stats.inc_value("provnews/revisits")
         identity = self._identity(url)
         self.requested.add(identity)
@@ -119,7 +123,7 @@ class ArticleSpider(Spider):
             self.skipped.discard(identity)
             self.crawler.stats.inc_value("provnews/skipped_known", -1)
         return Request(url, callback=self.parse_article, errback=self.on_error, dont_filter=True,
-                       meta={"channel": channel, "article": True, "known_url": url})
+                       meta={"channel": channel, "article": True, "known_url": url, "lastmod": lastmod})
 
     def _identity(self, url: str) -> str:
         assert self.site is not None
@@ -139,23 +143,26 @@ class ArticleSpider(Spider):
             lastmod = (lastmods or {}).get(url)
             identity = self._identity(url)
             known = stored.get(identity)
-            if lastmod is not None and (known is None or known.source_modified_at != lastmod):
-                self.sitemap_lastmods[identity] = lastmod  # kept when the run closes
             if identity not in self.seen_articles:
                 self.seen_articles.add(identity)
                 stats.inc_value("provnews/discovered")
                 stats.inc_value(f"provnews/discovered/{channel}")
             if identity in self.requested:
+                if lastmod is not None:  # requested before this sitemap was read
+                    self.sitemap_lastmods[identity] = lastmod
                 continue
             if known is None:
                 self.requested.add(identity)
                 stats.inc_value("provnews/discovered_new")
-                self.pending.append((url, channel))
+                self.pending.append((url, channel, lastmod))
                 continue
             changed = lastmod and known.source_modified_at and lastmod > known.source_modified_at
             if changed or revisit.is_due(known.next_check_at, self.now):
-                yield self._revisit_request(known.url, None)
-            elif identity not in self.skipped:
+                yield self._revisit_request(known.url, None, lastmod)
+                continue
+            if lastmod is not None and known.source_modified_at != lastmod:
+                self.sitemap_lastmods[identity] = lastmod  # not fetched: written when the run closes
+            if identity not in self.skipped:
                 # A later channel (a sitemap with lastmod) may still ask for it.
                 self.skipped.add(identity)
                 stats.inc_value("provnews/skipped_known")
@@ -164,12 +171,12 @@ class ArticleSpider(Spider):
     def _release(self) -> Iterable[Request]:
         """Requests for pending article URLs, while fewer than ``max_queued`` wait."""
         while self.pending and self.queued < self.max_queued:
-            url, channel = self.pending.popleft()
+            url, channel, lastmod = self.pending.popleft()
             self.queued += 1
             # The spider dedupes articles itself; dont_filter lets a redirect loop
             # surface as an error instead of being silently dropped as a duplicate.
             yield Request(url, callback=self.parse_article, errback=self.on_error, dont_filter=True,
-                          meta={"channel": channel, "article": True, "queued": True})
+                          meta={"channel": channel, "article": True, "queued": True, "lastmod": lastmod})
 
     def _answered(self, meta: Any) -> Iterable[Request]:
         """One queued article request answered (a page or a failure): make the next ones."""
@@ -280,6 +287,7 @@ class ArticleSpider(Spider):
             encoding=getattr(response, "encoding", None),
             fetched_at=datetime.now(UTC),
             discovered_via=response.meta.get("channel"),  # None for a revisit
+            source_modified_at=response.meta.get("lastmod"),
         )
 
     # -- failures ------------------------------------------------------------------------
