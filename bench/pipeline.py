@@ -18,6 +18,8 @@ shared by the crawl process and its workers counted once per process), peak PSS 
 tree's proportional set size, shared pages divided among their sharers: the memory really
 held) and the RSS sum (``/proc/<pid>/status``) when the fetched count first passes each
 ``--rss-at`` mark. The CPU split is the crawl process's own and its workers' (b-d).
+"stored" is the articles the run stored new (b-d): a variant whose pages were fetched
+but not stored is flagged in its "done" line, as its speed would mean nothing.
 
 Run: ``.venv/bin/python bench/pipeline.py [--pages 20000] [--only a,b] [--concurrency 16]``.
 """
@@ -35,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +63,9 @@ PROGRESS = re.compile(r"… (\w+): discovered \d+, fetched (\d+)")
 class Result:
     variant: str
     fetched: int = 0
+    stored: int | None = None
+    """Articles stored new (b-d): the work was done, not just fetched."""
+    failed: int = 0
     wall: float = 0.0
     cpu: float = 0.0
     maxrss_kb: int = 0
@@ -197,6 +203,7 @@ def child_provnews(config: dict) -> None:
                       "failed": sum(s.failed for s in summaries),
                       "cpu_crawl": own.ru_utime + own.ru_stime,
                       "cpu_workers": workers.ru_utime + workers.ru_stime,
+                      "errors": dict(sum((Counter(s.errors) for s in summaries), Counter())),
                       "statuses": [s.status for s in summaries]}))
 
 
@@ -259,6 +266,12 @@ def _finish(result: Result, out: str) -> Result:
         with contextlib.suppress(ValueError):
             data = json.loads(line)
             result.fetched = int(data["fetched"])
+            if "stored_new" in data:
+                result.stored, result.failed = int(data["stored_new"]), int(data["failed"])
+                if result.stored < result.fetched:
+                    result.note += f" (only {result.stored} of {result.fetched} stored)"
+                if result.failed:
+                    result.note += f" ({result.failed} failed: {data.get('errors')})"
             if "cpu_crawl" in data:
                 result.cpu_split = (data["cpu_crawl"], data["cpu_workers"])
             break
@@ -278,7 +291,8 @@ def split(r: Result) -> str:
 
 def table(results: list[Result], marks: list[int]) -> str:
     base = next((r for r in results if r.variant == "a" and r.fetched), None)
-    header = ["variant", "articles", "wall s", "pages/s", "× a", "CPU ms/page", "× a", "crawl + workers",
+    header = ["variant", "articles", "stored", "wall s", "pages/s", "× a", "CPU ms/page", "× a",
+              "crawl + workers",
               "peak RSS MB", "× a", "peak PSS MB",
               *[f"RSS@{m} MB" for m in marks]]
     rows = []
@@ -291,7 +305,8 @@ def table(results: list[Result], marks: list[int]) -> str:
 
         bpps = base.fetched / base.wall if base else 0
         bcpu = 1000 * base.cpu / base.fetched if base else 0
-        rows.append([f"{r.variant}  {VARIANTS[r.variant]}", r.fetched or "–", f"{r.wall:.1f}",
+        rows.append([f"{r.variant}  {VARIANTS[r.variant]}", r.fetched or "–",
+                     "–" if r.stored is None else r.stored, f"{r.wall:.1f}",
                      f"{pps:.1f}" if pps else "–", ratio(pps, bpps), f"{cpu:.2f}" if cpu else "–",
                      ratio(cpu, bcpu), split(r), _mb(r.maxrss_kb),
                      ratio(r.maxrss_kb, base.maxrss_kb if base else 0), _mb(r.maxpss_kb),
