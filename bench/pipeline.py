@@ -14,7 +14,8 @@ migrations, summary), with ``--backfill`` so it walks every listing as (a) does,
 bench registry file in PROVNEWS_REGISTRY_FILES. Measured per child: article pages fetched /
 wall time, CPU (user+sys of the child and its reaped workers, ``os.wait4``) per page, peak
 RSS (the larger of ``ru_maxrss`` and the sampled sum over the child's process tree: pages
-shared by the crawl process and its workers counted once per process), peak PSS (the same
+shared by the crawl process and its workers counted once per process; plus the worker
+pool's in-memory job files, which no process maps), peak PSS (the same
 tree's proportional set size, shared pages divided among their sharers: the memory really
 held) and the RSS sum (``/proc/<pid>/status``) when the fetched count first passes each
 ``--rss-at`` mark. The CPU split is the crawl process's own and its workers' (b-d).
@@ -115,16 +116,40 @@ def _sum_field(pids: list[int], path: str, field: str) -> int:
     return total
 
 
+def _memfd_kb(pids: list[int]) -> int:
+    """Memory held in in-memory files (``memfd``: the worker pool's job slots), once per
+    file: it is not in any process's RSS, as nothing maps it."""
+    seen: dict[tuple[int, int], int] = {}
+    for p in pids:
+        try:
+            fds = os.listdir(f"/proc/{p}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                if not os.readlink(f"/proc/{p}/fd/{fd}").startswith("/memfd:"):
+                    continue
+                st = os.stat(f"/proc/{p}/fd/{fd}")
+            except OSError:
+                continue
+            seen[(st.st_dev, st.st_ino)] = st.st_blocks * 512 // 1024
+    return sum(seen.values())
+
+
 def _rss_kb(pid: int) -> int:
     """Resident memory of the process tree, summed: pages shared between the processes
-    (the interpreter, lxml, SQLite...) count once per process, so this overstates."""
-    return _sum_field(_tree(pid), "status", "VmRSS:")
+    (the interpreter, lxml, SQLite...) count once per process, so this overstates; plus
+    what its in-memory files hold."""
+    pids = _tree(pid)
+    return _sum_field(pids, "status", "VmRSS:") + _memfd_kb(pids)
 
 
 def _pss_kb(pid: int) -> int:
     """Proportional set size of the process tree: each shared page divided among the
-    processes sharing it, so the sum is the memory the crawl really holds."""
-    return _sum_field(_tree(pid), "smaps_rollup", "Pss:")
+    processes sharing it, so the sum is the memory the crawl really holds (with what its
+    in-memory files hold)."""
+    pids = _tree(pid)
+    return _sum_field(pids, "smaps_rollup", "Pss:") + _memfd_kb(pids)
 
 
 def measure(variant: str, cmd: list[str], marks: list[int], timeout: float) -> tuple[Result, str]:

@@ -38,7 +38,7 @@ from crawler.registry import Site
 from crawler.workers import ProcessPool
 
 logger = logging.getLogger(__name__)
-BATCHES_PER_WORKER = 1
+BATCHES_PER_WORKER = 2
 """Batches in flight per worker (the one it is on included) before a flush waits:
 back-pressure, so pages wait in bounded memory. Each worker trims its heap after every
 batch (``crawler.batch``), so it lives for the whole crawl without growing."""

@@ -28,6 +28,12 @@ from crawler.spiders.failures import classify_failure
 from crawler.state import CrawlState
 
 GONE_STATUSES = (404, 410)
+DISCOVERY_PRIORITY = 10
+"""Feeds, sitemaps and listing pages go before article pages. A listing's pages come one
+after another (each names the next), so walked at the articles' pace a backfill ended
+with the crawl process paging through listings alone while the workers had nothing to
+do (4-5 s of a 57-s bench crawl); ahead of the articles, the walk overlaps their
+extraction, and every URL is known sooner."""
 
 
 class ArticleSpider(Spider):
@@ -113,7 +119,7 @@ class ArticleSpider(Spider):
             if modified:
                 headers["If-Modified-Since"] = modified
         return Request(url, callback=callback, errback=self.on_error, headers=headers,
-                       meta={"channel": channel, "page": page})
+                       meta={"channel": channel, "page": page}, priority=DISCOVERY_PRIORITY)
 
     def _revisit_request(self, url: str, channel: str | None, lastmod: datetime | None = None) -> Request:
         self.crawler.stats.inc_value("provnews/revisits")
