@@ -187,6 +187,10 @@ class _Feeder:
 
     def run(self) -> None:
         stopping = False
+        # Start the worker now: its imports and initializer (~1 s) overlap the crawl's
+        # discovery instead of delaying the first batch.
+        with contextlib.suppress(OSError):  # else the first job starts one (and finds out)
+            self.worker = self._start()
         try:
             while True:
                 if not stopping and len(self.sent) < self.ahead and not (self.sent and self._other_idle()):
