@@ -85,3 +85,23 @@ def test_pending_urls_keep_their_lastmod_until_requested():
     later = list(s._answered(made[0].meta))
     assert [(r.url, r.meta["lastmod"]) for r in later] == [(urls[2], lastmods[urls[2]])]
     assert s.sitemap_lastmods == {}
+
+
+def test_callbacks_are_checked_once_not_per_request(monkeypatch):
+    """Scrapy parses a generator callback's source to warn about ``return <value>``,
+    caching the answer weakly by the bound method: each callback must be one object for
+    the spider's life, or the cache forgets it as requests come and go."""
+    import inspect
+
+    from scrapy.utils import misc
+
+    s = spider(KnownOnly({}))
+    urls = [f"{BASE}bai-{i}.html" for i in range(3)]
+    callbacks = {id(r.callback) for r in s._article_requests(urls, "sitemap", {})}
+    assert len(callbacks) == 1 and s.parse_article is s.parse_article
+    calls = []
+    real = inspect.getsource
+    monkeypatch.setattr(misc.inspect, "getsource", lambda obj: calls.append(obj) or real(obj))
+    for _ in range(3):
+        misc.warn_on_generator_with_return_value(s, s.parse_article)
+    assert len(calls) <= 1
