@@ -36,6 +36,18 @@ do (4-5 s of a 57-s bench crawl); ahead of the articles, the walk overlaps their
 extraction, and every URL is known sooner."""
 
 
+def _page_tree(response: TextResponse) -> Any:
+    """The page's tree, as ``response.selector`` has it but not kept on the response: that
+    one refers back to the response, and the cycle kept every listing page and its tree
+    until the next full garbage collection (a backfill pages through ~1,000 listings
+    early on; the crawl process swung by ~40 MB). Parsed with the extractors' shared
+    parser, which is also faster."""
+    from crawler.extract.text import page_selector
+
+    utf8 = response.body if (response.encoding or "").lower().replace("-", "") == "utf8" else None
+    return page_selector(response.text, utf8)
+
+
 class ArticleSpider(Spider):
     name = "article"
 
@@ -264,7 +276,7 @@ class ArticleSpider(Spider):
         if not isinstance(response, TextResponse):
             self._record(response.url, "not_html", response.status, "listing is not HTML", response.meta)
             return
-        tree = response.selector  # parsed once, for the links and the next page
+        tree = _page_tree(response)  # parsed once, for the links and the next page
         links = discovery.article_links(tree, response.url, self.site.article_pattern)
         before = self.crawler.stats.get_value("provnews/discovered_new", 0)
         yield from self._article_requests(links, "listing")
