@@ -174,6 +174,7 @@ class _Feeder:
         """Rung by ``submit``: wakes this thread while it waits for its worker's answer."""
         if self.bell is not None:
             os.set_blocking(self.bell[1], False)
+        self.bell_lock = threading.Lock()
         self.worker: _Worker | None = None
         self.sent: deque[_Job] = deque()
         """Jobs the current worker holds, oldest (the one it runs) first."""
@@ -181,15 +182,16 @@ class _Feeder:
         self.failures = 0  # workers in a row that exited before finishing any job
 
     def ring(self) -> None:
-        if self.bell is not None:
-            with contextlib.suppress(OSError):  # full (rung already) or closed (stopped)
-                os.write(self.bell[1], b"\0")
+        with self.bell_lock:  # not a closed (and maybe reused) descriptor
+            if self.bell is not None:
+                with contextlib.suppress(BlockingIOError):  # full: rung already
+                    os.write(self.bell[1], b"\0")
 
     def run(self) -> None:
         stopping = False
         # Start the worker now: its imports and initializer (~1 s) overlap the crawl's
         # discovery instead of delaying the first batch.
-        with contextlib.suppress(OSError):  # else the first job starts one (and finds out)
+        with contextlib.suppress(Exception):  # else the first job starts one, and finds out
             self.worker = self._start()
         try:
             while True:
@@ -211,7 +213,9 @@ class _Feeder:
         finally:
             if self.worker is not None:
                 self._stop(*self.worker)
-            for fd in [*self.slots, *(self.bell or ())]:
+            with self.bell_lock:
+                bell, self.bell = self.bell, None
+            for fd in [*self.slots, *(bell or ())]:
                 os.close(fd)
 
     def _other_idle(self) -> bool:
@@ -222,14 +226,17 @@ class _Feeder:
         """Wait for the worker's answer or a new job (the bell); True: the answer (or the
         worker's end) is there to read."""
         assert self.bell is not None
-        watched = [self.bell[0]] + ([self.worker[2].fileno()] if self.worker is not None else [])
         if self.worker is None or not self.sent[0].delivered:
             return True  # nothing to wait for: _answer finds the worker gone
-        ready, _, _ = select.select(watched, [], [])
+        answers = self.worker[2].fileno()
+        poller = select.poll()  # not select(): a crawl's sockets can take fds above 1024
+        poller.register(self.bell[0], select.POLLIN)
+        poller.register(answers, select.POLLIN)
+        ready = {fd for fd, _event in poller.poll()}
         if self.bell[0] in ready:
             with contextlib.suppress(BlockingIOError):
                 os.read(self.bell[0], 4096)
-        return self.worker[2].fileno() in ready
+        return answers in ready
 
     def _take(self, item: tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]) -> None:
         future, fn, args = item
@@ -272,6 +279,8 @@ class _Feeder:
             self._announce(self.worker, job)
         except OSError:
             pass  # _answer finds the worker gone (or never started) and fails the job
+        except Exception as exc:  # the initializer cannot be sent: no worker can ever start
+            self.pool._broken = f"cannot start a worker process: {type(exc).__name__}: {exc}"
 
     @staticmethod
     def _announce(worker: _Worker, job: _Job) -> None:
@@ -321,7 +330,9 @@ class _Feeder:
             # another. Workers that cannot finish even one job (cannot start) break the pool.
             self.failures = self.failures + 1 if self.finished == 0 else 1
             message = f"a worker process exited during a job (exit code {code}: {exc})"
-            if self.failures >= 2:
+            if self.pool._broken:  # no worker can start (the reason is there)
+                message = self.pool._broken
+            elif self.failures >= 2:
                 self.pool._broken = f"worker processes keep exiting; last: {message}"
             lost.future.set_exception(WorkerDied(message))
         for job in jobs:  # handed over ahead, never started: the next worker runs them
@@ -334,6 +345,7 @@ class _Feeder:
 
     # -- the worker process ------------------------------------------------------------
     def _start(self) -> _Worker:
+        init = _pack(self.pool._init)  # before any process: an error here starts none
         jobs_r, jobs_w = os.pipe()
         results_r, results_w = os.pipe()
         try:
@@ -341,12 +353,20 @@ class _Feeder:
                 [sys.executable, "-m", "crawler.workers", str(jobs_r), str(results_w),
                  *map(str, self.slots)],
                 pass_fds=(jobs_r, results_w, *self.slots), stdin=subprocess.DEVNULL)
+        except BaseException:
+            os.close(jobs_w)
+            os.close(results_r)
+            raise
         finally:
             os.close(jobs_r)
             os.close(results_w)
         to_worker = os.fdopen(jobs_w, "wb")
-        from_worker = os.fdopen(results_r, "rb", buffering=0)  # nothing read ahead of select()
-        _write(to_worker, _pack(self.pool._init))
+        from_worker = os.fdopen(results_r, "rb", buffering=0)  # nothing read ahead of poll()
+        try:
+            _write(to_worker, init)
+        except BaseException:
+            self._stop(proc, to_worker, from_worker)
+            raise
         return proc, to_worker, from_worker
 
     @staticmethod

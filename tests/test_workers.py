@@ -95,3 +95,52 @@ def test_shutdown_finishes_submitted_jobs_then_refuses_more():
     assert [f.result(timeout=0) for f in futures] == [2**n for n in range(6)]
     with pytest.raises(RuntimeError, match="after shutdown"):
         p.submit(pow, 2, 2)
+
+
+def die_after(seconds: float) -> None:
+    import time
+
+    time.sleep(seconds)
+    os._exit(4)
+
+
+def length(data: bytes) -> int:
+    return len(data)
+
+
+def test_a_job_handed_ahead_survives_the_death_of_the_job_before_it(pool):
+    """The worker holds its next job while it runs the current one; when it dies on the
+    current one, the next was never started and goes to a new worker."""
+    first = pool.submit(pid_after, 0).result(timeout=60)[1]
+    doomed = pool.submit(die_after, 0.5)
+    following = pool.submit(pid_after, 1)
+    with pytest.raises(WorkerDied, match="exit code 4"):
+        doomed.result(timeout=60)
+    value, pid = following.result(timeout=60)
+    assert value == 1 and pid != first
+
+
+def test_large_jobs_go_through_memory_files_which_are_emptied_after_reading(pool):
+    payload = os.urandom(5 << 20)
+    assert pool.submit(length, payload).result(timeout=60) == len(payload)
+    memfds = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}").startswith("/memfd:provnews-jobs"):
+                memfds.append(os.stat(f"/proc/self/fd/{fd}"))
+        except OSError:  # the descriptor listdir itself used
+            continue
+    if hasattr(os, "memfd_create"):
+        assert len(memfds) >= 2
+    assert all(st.st_size == 0 for st in memfds)  # the worker gave the memory back
+
+
+def test_an_initializer_that_cannot_be_sent_breaks_the_pool_with_its_reason():
+    p = ProcessPool(1, initializer=lambda: None)  # a lambda cannot be pickled
+    try:
+        with pytest.raises(WorkerDied, match="cannot start a worker process"):
+            p.submit(pow, 2, 2).result(timeout=60)
+        with pytest.raises(WorkerDied):
+            p.submit(pow, 2, 3).result(timeout=60)
+    finally:
+        p.shutdown()
