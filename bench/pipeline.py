@@ -370,7 +370,8 @@ def main() -> None:
     parser.add_argument("--concurrent-items", type=int, default=10,
                         help="CONCURRENT_ITEMS for every variant (default 10, provnews' own; "
                              "Scrapy's default is 100)")
-    parser.add_argument("--rss-at", default=None, help="fetched counts to sample RSS at (default 5000,N)")
+    parser.add_argument("--rss-at", default=None,
+                        help="fetched counts to sample RSS at (default 5000 and 95 %% of N)")
     parser.add_argument("--server", choices=("nginx", "python"), default="nginx")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a child is killed")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
@@ -383,7 +384,10 @@ def main() -> None:
     import serve
     import sitegen
 
-    marks = [int(x) for x in (args.rss_at or f"{min(5000, args.pages // 4)},{args.pages}").split(",")]
+    # The last default mark is 95 % of the pages: a mark first passed by the final progress
+    # line is sampled as the crawl closes, when its workers may have exited already.
+    default_marks = f"{min(5000, args.pages // 4)},{args.pages * 95 // 100}"
+    marks = [int(x) for x in (args.rss_at or default_marks).split(",")]
     variants = [v for v in args.only.split(",") if v in VARIANTS]
     started = time.perf_counter()
     tree = sitegen.generate(args.pages, args.seed)

@@ -39,9 +39,11 @@ from crawler.workers import ProcessPool
 
 logger = logging.getLogger(__name__)
 BATCHES_PER_WORKER = 2
-"""Batches in flight per worker (the one it is on included) before a flush waits:
-back-pressure, so pages wait in bounded memory. Each worker trims its heap after every
-batch (``crawler.batch``), so it lives for the whole crawl without growing."""
+"""Batches in flight per worker before a flush waits: the one it runs and the next, which
+the pool hands it ahead (``crawler.workers``) so it does not wait to be fed between
+batches. Back-pressure, so pages wait in bounded memory (c's peak stayed under 400 MB
+with 2: bench/RESULTS.md). Each worker trims its heap after every batch
+(``crawler.batch``), so it lives for the whole crawl without growing."""
 
 
 class WorkerPool:

@@ -73,8 +73,9 @@ class ArticleSpider(Spider):
         A fetched article's lastmod travels with its page (request meta) and is stored
         with it, so a fetch that fails does not record a lastmod whose page was never seen."""
         self.pending: deque[tuple[str, str, datetime | None]] = deque()
-        """New article URLs (the channel that found them, their sitemap lastmod) not requested yet. Requests
-        are made as earlier ones are answered, at most ``max_queued`` waiting at a time:
+        """New article URLs (with the channel that found them and their sitemap lastmod)
+        not requested yet. Requests are made as earlier ones are answered, at most
+        ``max_queued`` waiting at a time:
         a sitemap of 100,000 URLs does not put 100,000 requests in the scheduler at once
         (a Request with its meta is ~0.7 KB, a waiting URL ~0.2 KB with its string)."""
         self.queued = 0
