@@ -43,7 +43,6 @@ from typing import Any, BinaryIO
 _HEADER = struct.Struct("<QI")  # payload size, slot (INLINE: the payload follows in the pipe)
 INLINE = 0xFFFFFFFF
 _Worker = tuple[subprocess.Popen[bytes], BinaryIO, BinaryIO]  # the process, its two pipes
-_EMPTY = object()
 
 
 class WorkerDied(RuntimeError):
@@ -198,13 +197,14 @@ class _Feeder:
                 if not stopping and len(self.sent) < self.ahead and not (self.sent and self._other_idle()):
                     try:
                         item = self.pool._jobs.get(block=not self.sent)
-                    except queue.Empty:
-                        item = _EMPTY
-                    if item is None:
-                        stopping = True
-                    elif item is not _EMPTY:
-                        self._take(item)  # type: ignore[arg-type]
-                        continue
+                    except queue.Empty:  # none waiting: wait for the worker's answer below
+                        pass
+                    else:
+                        if item is None:
+                            stopping = True
+                        else:
+                            self._take(item)
+                            continue
                 if not self.sent:
                     if stopping:
                         return
