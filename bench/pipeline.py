@@ -181,17 +181,13 @@ def measure(variant: str, cmd: list[str], marks: list[int], timeout: float) -> t
         out.append(proc.stdout.read())
 
     last_rss, peak, peak_pss = [0], [0], [0]
-    whole = [0, 0]  # the most processes the tree had, and its RSS when it last had them all
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.25):
-            size = len(_tree(proc.pid))
             last_rss[0] = _rss_kb(proc.pid) or last_rss[0]
             peak[0] = max(peak[0], last_rss[0])
             peak_pss[0] = max(peak_pss[0], _pss_kb(proc.pid))
-            if size >= whole[0]:
-                whole[:] = [size, last_rss[0]]
 
     threads = [threading.Thread(target=f, daemon=True) for f in (read_err, read_out, sample)]
     for t in threads:
@@ -210,9 +206,9 @@ def measure(variant: str, cmd: list[str], marks: list[int], timeout: float) -> t
     result.maxrss_kb = max(usage.ru_maxrss, peak[0])
     result.maxpss_kb = peak_pss[0]
     final = json.loads(out[0].strip().splitlines()[-1]).get("fetched", 0) if out and out[0].strip() else 0
-    for mark in marks:  # passed after the last progress line: the crawl's last sample with
-        if mark not in result.rss_at and final >= mark:  # all its processes (workers included)
-            result.rss_at[mark] = whole[1] or last_rss[0]
+    for mark in marks:  # passed after the last progress line: the last sample before exit
+        if mark not in result.rss_at and final >= mark:  # (its workers may be gone: see main)
+            result.rss_at[mark] = last_rss[0]
     if proc.returncode != 0:
         result.note = f"exit {proc.returncode}: " + " | ".join(tail[-3:])
     return result, "".join(out)
