@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from crawler import revisit
+from crawler.db.duplicates import chunks
 from crawler.db.models import ArticleRow, ArticleVersionRow
 from crawler.extract.model import Article
 
@@ -167,8 +168,8 @@ def record_source_modified(session: Session, site_id: int, lastmods: dict[str, d
                sa.or_(ArticleRow.source_modified_at.is_(None), ArticleRow.source_modified_at != stamp))
         .values(source_modified_at=stamp)
     )
-    changed, items = 0, list(lastmods.items())
-    for i in range(0, len(items), 1000):  # in chunks: 10,000 rows' parameters peaked at 6.2 MB
-        done = session.connection().execute(stmt, [{"key": k, "stamp": v} for k, v in items[i:i + 1000]])
+    changed = 0
+    for chunk in chunks(list(lastmods.items())):  # 10,000 rows' parameters at once peaked at 6.2 MB
+        done = session.connection().execute(stmt, [{"key": k, "stamp": v} for k, v in chunk])
         changed += done.rowcount
     return changed

@@ -10,6 +10,7 @@ Failures are counted in stats and listed in ``spider.failures`` for the store pi
 
 from __future__ import annotations
 
+import codecs
 from collections import deque
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import discovery, families, revisit
+from crawler.extract.text import page_selector
 from crawler.items import GoneItem, PageItem
 from crawler.registry import RegistryError, Site, load_registry
 from crawler.spiders.failures import classify_failure
@@ -41,11 +43,14 @@ def _page_tree(response: TextResponse) -> Any:
     one refers back to the response, and the cycle kept every listing page and its tree
     until the next full garbage collection (a backfill pages through ~1,000 listings
     early on; the crawl process swung by ~40 MB). Parsed with the extractors' shared
-    parser, which is also faster."""
-    from crawler.extract.text import page_selector
-
-    utf8 = response.body if (response.encoding or "").lower().replace("-", "") == "utf8" else None
-    return page_selector(response.text, utf8)
+    parser, which is also faster. The body goes to the parser as is when it is the text's
+    UTF-8 (as extraction decides it: no byte-order mark, which the text does not have)."""
+    body = response.body
+    try:
+        plain = not body.startswith(codecs.BOM_UTF8) and codecs.lookup(response.encoding).name == "utf-8"
+    except LookupError:
+        plain = False
+    return page_selector(response.text, body if plain else None)
 
 
 class ArticleSpider(Spider):
